@@ -1,0 +1,90 @@
+"""Benchmark of the pure engine: loading the flagship, scoring a large review, refusing a bomb.
+
+Prints figures (no pass/fail): how long loading and scoring take and how much memory the
+scoring of a review with many respondents needs. Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import tracemalloc
+from pathlib import Path
+
+from survey.domain.loader import QuestionnaireError, load_file, load_text
+from survey.domain.model import Questionnaire
+from survey.domain.scoring import Respondent, ReviewAnswers, score
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGSHIP = ROOT / "questionnaires" / "vendor-value-review.yaml"
+
+
+def random_answers(questionnaire: Questionnaire, party: str, rng: random.Random) -> dict:
+    """Plausible canonical answers for every question asked of `party`."""
+    answers: dict = {}
+    for _section, questions in questionnaire.sections_for(party):  # type: ignore[arg-type]
+        for question in questions:
+            if question.kind == "scale":
+                scale = questionnaire.scale_of(question)
+                answers[question.id] = rng.randint(scale.lo, scale.hi)
+            elif question.kind == "choice":
+                labels = [c.label for c in question.choices or []]
+                answers[question.id] = rng.sample(labels, 2) if question.multiple else labels[0]
+            else:
+                answers[question.id] = "Something worth saying."
+    return answers
+
+
+def timed(label: str, repeat: int, func) -> None:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    for _ in range(repeat):
+        func()
+    elapsed = (time.perf_counter() - start) / repeat
+    print(f"{label:<48} {elapsed * 1000:8.2f} ms")
+
+
+def main() -> None:
+    loaded = load_file(FLAGSHIP)
+    questionnaire = loaded.questionnaire
+    timed("load flagship questionnaire (parse + validate)", 20, lambda: load_text(loaded.source))
+    rng = random.Random(7)
+    for size in (5, 50, 500):
+        review = ReviewAnswers(
+            "Vendor",
+            "Client",
+            [
+                Respondent("vendor", random_answers(questionnaire, "vendor", rng))
+                for _ in range(size)
+            ],
+            [
+                Respondent("client", random_answers(questionnaire, "client", rng))
+                for _ in range(size)
+            ],
+        )
+        timed(
+            f"score a review, {size} respondents per party",
+            5,
+            lambda r=review: score(questionnaire, r),
+        )
+        tracemalloc.start()
+        score(questionnaire, review)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"{'  peak memory while scoring':<48} {peak / 1024:8.0f} KiB")
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}]\n"
+        for prev, name in zip("abcdefghi", "bcdefghij", strict=True)
+    )
+
+    def refuse_bomb() -> None:
+        try:
+            load_text(bomb, "bomb.yaml")
+        except QuestionnaireError:
+            return
+        raise SystemExit("the alias bomb was not refused")
+
+    timed("refuse an alias bomb", 5, refuse_bomb)
+
+
+if __name__ == "__main__":
+    main()

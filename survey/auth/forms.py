@@ -1,0 +1,87 @@
+"""Forms for accounts: sign-up, log-in, invitation and its acceptance."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+MIN_PASSWORD = 10
+#: Deliberately loose: one "@", something on each side, a dot in the domain. The real
+#: check is that the colleague receives the link.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def email_address(form: FlaskForm, field: EmailField) -> None:
+    """WTForms validator: a plausible email address (no extra package needed)."""
+    if field.data and not _EMAIL.match(field.data.strip()):
+        raise ValidationError("Enter an email address like name@example.com.")
+
+
+def _email_field(label: str = "Email") -> EmailField:
+    return EmailField(
+        label,
+        validators=[DataRequired("Enter your email address."), Length(max=254), email_address],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters."),
+        ],
+        description=f"At least {MIN_PASSWORD} characters.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class SignupForm(FlaskForm):
+    organisation = StringField(
+        "Your organisation",
+        validators=[DataRequired("Enter your organisation's name."), Length(max=200)],
+        description="The vendor's name as clients know it; questions use it.",
+        render_kw={"autocomplete": "organization"},
+    )
+    name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name."), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = _email_field()
+    password, confirm = _new_password_fields()
+
+
+class InviteForm(FlaskForm):
+    email = _email_field("Colleague's email")
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name."), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    password, confirm = _new_password_fields()

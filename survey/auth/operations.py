@@ -1,0 +1,114 @@
+"""Named write operations for accounts; each commits at its boundary.
+
+Emails are stored lower-cased and trimmed so that "Dana@Acme.com " and "dana@acme.com"
+are one account. Passwords are hashed with Werkzeug's default (scrypt); the test suite
+sets `SURVEY_PASSWORD_HASH` to a cheap method so that hundreds of logins stay fast.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from survey.extensions import db
+from survey.models import Invitation, Organisation, User, hash_token, new_token, utcnow
+
+INVITATION_LIFETIME = timedelta(days=14)
+
+#: A real hash to compare against when no account matches, so a login attempt takes the
+#: same time whether or not the email exists.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    """A write that would break a rule about accounts (e.g. an email already taken)."""
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a password (scrypt unless `SURVEY_PASSWORD_HASH` says otherwise)."""
+    method = current_app.config.get("SURVEY_PASSWORD_HASH", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
+def normalise_email(email: str) -> str:
+    """The stored form of an email address."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The account with this email, whatever its case."""
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def _new_user(organisation: Organisation, email: str, name: str, password: str) -> User:
+    if find_user_by_email(email) is not None:
+        raise AccountError("An account with this email already exists.")
+    user = User(
+        organisation=organisation,
+        email=normalise_email(email),
+        name=name.strip(),
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    return user
+
+
+def create_account(organisation_name: str, name: str, email: str, password: str) -> User:
+    """Create a vendor organisation with its first user."""
+    organisation = Organisation(name=organisation_name.strip())
+    db.session.add(organisation)
+    user = _new_user(organisation, email, name, password)
+    db.session.commit()
+    return user
+
+
+def add_user(organisation: Organisation, name: str, email: str, password: str) -> User:
+    """Add a user to an existing organisation."""
+    user = _new_user(organisation, email, name, password)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose email and password match, else None."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def invite_colleague(inviter: User, email: str) -> tuple[Invitation, str]:
+    """Record an invitation into the inviter's organisation; the raw token is returned once."""
+    if find_user_by_email(email) is not None:
+        raise AccountError("Someone with this email already has an account.")
+    token = new_token()
+    invitation = Invitation(
+        organisation_id=inviter.organisation_id,
+        email=normalise_email(email),
+        token_hash=hash_token(token),
+        invited_by_id=inviter.id,
+        expires_at=utcnow() + INVITATION_LIFETIME,
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation, token
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The invitation a raw token opens, if it is still usable."""
+    invitation = db.session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+    return invitation if invitation is not None and invitation.is_usable() else None
+
+
+def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
+    """Create the invited colleague's account in the inviting organisation."""
+    user = _new_user(invitation.organisation, invitation.email, name, password)
+    invitation.accepted_at = utcnow()
+    db.session.commit()
+    return user

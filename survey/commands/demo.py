@@ -1,0 +1,201 @@
+"""`survey demo`: a demo account with one review, answered and submitted by both sides.
+
+Idempotent: running it again finds the account and the review instead of duplicating
+them, and prints the same four lines: the login, the review URL and the two shared links.
+Answers come from `questionnaires/examples/acme-globex.yaml` when it fits the flagship
+questionnaire, otherwise they are generated (deterministically) from the questionnaire.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask.cli import with_appcontext
+from werkzeug.security import check_password_hash
+
+from survey.auth.operations import create_account, find_user_by_email, hash_password
+from survey.domain.answers import AnswersError, parse_answers
+from survey.domain.model import PARTIES, Party, Questionnaire
+from survey.extensions import db
+from survey.models import Review, User
+from survey.questionnaires import catalogue, questionnaire_for
+from survey.workspace.operations import (
+    link_is_showable,
+    link_token,
+    reissue_link,
+    reopen_review,
+    shared_link_url,
+    start_review,
+)
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "rapport-demo"
+DEMO_NAME = "Demo User"
+VENDOR = "Acme Analytics"
+CLIENT = "Globex"
+QUESTIONNAIRE = "vendor-value-review"
+EXAMPLE = Path("examples") / "acme-globex.yaml"
+WANTED: dict[Party, int] = {"vendor": 2, "client": 3}
+
+#: (name, role, answers) for one demo respondent.
+Person = tuple[str | None, str | None, dict[str, Any]]
+
+
+def demo_user() -> User:
+    """The demo account, created on first use; its password is reset to the printed one."""
+    user = find_user_by_email(DEMO_EMAIL)
+    if user is None:
+        return create_account(VENDOR, DEMO_NAME, DEMO_EMAIL, DEMO_PASSWORD)
+    if not check_password_hash(user.password_hash, DEMO_PASSWORD):
+        user.password_hash = hash_password(DEMO_PASSWORD)
+        db.session.commit()
+    return user
+
+
+def _split_name(label: str | None) -> tuple[str | None, str | None]:
+    """'Dana (account director)' -> ('Dana', 'account director')."""
+    if not label:
+        return None, None
+    match = re.fullmatch(r"\s*(.*?)\s*\((.*)\)\s*", label)
+    return (match.group(1), match.group(2)) if match else (label, None)
+
+
+def example_people(questionnaire: Questionnaire) -> dict[Party, list[Person]]:
+    """Respondents from the example answers file, or none when it is missing or unfit."""
+    path = Path(current_app.config["SURVEY_QUESTIONNAIRES"]) / EXAMPLE
+    try:
+        parsed = parse_answers(path.read_text(encoding="utf-8"), str(path), questionnaire)
+    except (OSError, AnswersError):
+        return {"vendor": [], "client": []}
+    return {
+        party: [(*_split_name(r.name), dict(r.answers)) for r in parsed.respondents(party)]
+        for party in PARTIES
+    }
+
+
+GENERATED_TEXT = {
+    "vendor": "Spend more time with their operations team, not only with purchasing.",
+    "client": "Bring us ideas before we ask, and tell us early when something slips.",
+}
+
+
+def generated_answers(
+    questionnaire: Questionnaire, party: Party, seed: int, required_only: bool = False
+) -> dict[str, Any]:
+    """Plausible answers to every question asked of a party (hidden ones are dropped later)."""
+    rng = random.Random(seed)
+    answers: dict[str, Any] = {}
+    for _, questions in questionnaire.sections_for(party):
+        for question in questions:
+            if required_only and not question.is_required:
+                continue
+            if question.kind == "scale":
+                values = questionnaire.scale_of(question).values()
+                answers[question.id] = rng.choice(values[len(values) // 3 :])
+            elif question.kind == "choice":
+                labels = [c.label for c in question.choices or []]
+                answers[question.id] = (
+                    [rng.choice(labels)] if question.multiple else rng.choice(labels)
+                )
+            else:
+                answers[question.id] = GENERATED_TEXT[party][: question.max_length]
+    return answers
+
+
+def demo_people(questionnaire: Questionnaire) -> dict[Party, list[Person]]:
+    """Two vendor and three client respondents: the example file's, topped up if short.
+
+    An example respondent who skipped a required question gets a generated answer for it,
+    so every demo response can be submitted.
+    """
+    people = example_people(questionnaire)
+    for party in PARTIES:
+        mine: list[Person] = []
+        for number, (name, role, answers) in enumerate(people[party][: WANTED[party]]):
+            filler = generated_answers(questionnaire, party, seed=number, required_only=True)
+            mine.append((name, role, {**filler, **answers}))
+        for number in range(len(mine), WANTED[party]):
+            mine.append((None, None, generated_answers(questionnaire, party, seed=number)))
+        people[party] = mine
+    return people
+
+
+def find_demo_review(user: User) -> Review | None:
+    """The demo review of the flagship questionnaire for Globex, if it exists."""
+    return db.session.scalar(
+        sa.select(Review)
+        .where(
+            Review.organisation_id == user.organisation_id,
+            Review.questionnaire_id == QUESTIONNAIRE,
+            Review.client_name == CLIENT,
+        )
+        .order_by(Review.id)
+    )
+
+
+def start_demo_review(user: User) -> Review:
+    """Start the demo review of the flagship questionnaire."""
+    loaded = catalogue().get(QUESTIONNAIRE)
+    if loaded is None:
+        raise click.ClickException(f"the flagship questionnaire {QUESTIONNAIRE!r} is not loaded")
+    review, _ = start_review(user.organisation, user, loaded.questionnaire, loaded.source, CLIENT)
+    return review
+
+
+def complete_demo_review(review: Review) -> None:
+    """Have demo respondents answer and submit until each party has its wanted number.
+
+    Counting submitted respondents (rather than only creating them with the review) makes
+    a re-run finish a demo that an earlier run left half done, without duplicating any.
+    """
+    from survey.respond.operations import save_answers, start_response, submit_response
+
+    questionnaire = questionnaire_for(review)
+    people = demo_people(questionnaire)
+    for party in PARTIES:
+        done = sum(1 for r in review.respondents_of(party) if r.is_submitted)
+        link = review.current_link(party)
+        for name, role, answers in people[party][done:]:
+            if not review.is_open:
+                reopen_review(review)
+            assert link is not None
+            respondent, _ = start_response(link, name, role)
+            save_answers(respondent, questionnaire, answers)
+            submit_response(respondent, questionnaire)
+
+
+def live_link_url(review: Review, party: Party, base_url: str) -> str:
+    """The party's shared link, reissued first if it was revoked or cannot be shown."""
+    link = review.current_link(party)
+    if link is None or not link.is_active or not link_is_showable(link):
+        return shared_link_url(reissue_link(review, party), base_url)
+    return shared_link_url(link_token(link), base_url)
+
+
+@click.command("demo")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Where the app is reached, for the printed links.",
+)
+@with_appcontext
+def demo_command(base_url: str) -> None:
+    """Create (once) a demo account and a fully answered review; print how to open them."""
+    base_url = base_url.rstrip("/")
+    user = demo_user()
+    review = find_demo_review(user) or start_demo_review(user)
+    complete_demo_review(review)
+    with current_app.test_request_context():
+        login_path = url_for("auth.login")
+        review_path = url_for("workspace.review", public_id=review.public_id)
+    click.echo(f"Log in at {base_url}{login_path} as {DEMO_EMAIL} with password {DEMO_PASSWORD}")
+    click.echo(f"Review: {base_url}{review_path}")
+    click.echo(f"Vendor link: {live_link_url(review, 'vendor', base_url)}")
+    click.echo(f"Client link: {live_link_url(review, 'client', base_url)}")

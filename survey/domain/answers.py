@@ -1,0 +1,228 @@
+"""The answers file of `survey score`: YAML in, :class:`ReviewAnswers` out, and back.
+
+::
+
+    vendor:
+      org: Acme Analytics
+      respondents:
+        - name: Dana
+          answers: {knows-priorities: 4, last-contacts: [Firefighting]}
+    client:
+      org: Globex
+      respondents:
+        - answers: {knows-priorities: Disagree}
+
+Every answer goes through its question kind's ``coerce``, so the file and the web forms
+accept exactly the same things. Any misfit is an :class:`AnswersError` naming the file,
+the party, the respondent and the question, because the person fixing it is a consultant
+with the file open, not a programmer with a traceback. Pure: no Flask, no SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from survey.domain.kinds import AnswerError, did_you_mean, kind_of
+from survey.domain.model import PARTIES, Party, Questionnaire
+from survey.domain.scoring import Respondent, ReviewAnswers
+
+MAX_BYTES = 1024 * 1024
+PARTY_KEYS = ("org", "respondents")
+RESPONDENT_KEYS = ("name", "answers")
+
+
+class AnswersError(ValueError):
+    """An answers file that cannot be read or does not fit its questionnaire."""
+
+
+class _AnswersLoader(yaml.SafeLoader):
+    """Safe loading, read as the questionnaire loader reads: plain YAML, no surprises.
+
+    Anchors and aliases are refused (answers never need them, bombs do). Scalars resolve
+    YAML 1.2-style like :mod:`survey.domain.loader`: ``yes``/``no``/``on``/``off`` and dates
+    stay text (a choice labelled "Yes" must not turn into true), ``017`` is 17.
+    """
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.MarkedYAMLError(
+                problem="aliases (*name) are not allowed in an answers file", problem_mark=mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+    text = str(node.value)
+    return int(text, 0) if text[:2] in ("0o", "0x") else int(text, 10)
+
+
+_AnswersLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_AnswersLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_AnswersLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+_AnswersLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+.0123456789"),
+)
+_AnswersLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def parse_answers(text: str, filename: str, questionnaire: Questionnaire) -> ReviewAnswers:
+    """Read an answers document, coercing every answer; AnswersError on any misfit."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise AnswersError(f"{filename}: the file is over 1 MiB")
+    try:
+        document = yaml.load(text, Loader=_AnswersLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
+        raise AnswersError(f"{where}: {error.problem}") from None
+    except yaml.YAMLError as error:
+        raise AnswersError(f"{filename}: {error}") from None
+    except RecursionError:
+        raise AnswersError(f"{filename}: the file nests too deeply") from None
+    return from_answers_document(document, filename, questionnaire)
+
+
+def load_answers(path: str, questionnaire: Questionnaire) -> ReviewAnswers:
+    """Read an answers file from disk (see :func:`parse_answers`)."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise AnswersError(f"{path}: no such file") from None
+    except OSError as error:
+        raise AnswersError(f"{path}: cannot read the file: {error.strerror or error}") from None
+    if len(raw) > MAX_BYTES:
+        raise AnswersError(f"{path}: the file is over 1 MiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AnswersError(f"{path}: the file is not UTF-8 text") from None
+    return parse_answers(text, path, questionnaire)
+
+
+def from_answers_document(
+    document: Any, filename: str, questionnaire: Questionnaire
+) -> ReviewAnswers:
+    """Build ReviewAnswers from an already-parsed answers document."""
+    if document is None:
+        document = {}
+    if not isinstance(document, dict):
+        raise AnswersError(f"{filename}: expected a mapping with 'vendor' and 'client'")
+    _unknown_keys(document, PARTIES, filename, "the top level")
+    orgs: dict[Party, str] = {}
+    people: dict[Party, list[Respondent]] = {}
+    for party in PARTIES:
+        orgs[party], people[party] = _party(document.get(party), party, filename, questionnaire)
+    return ReviewAnswers(orgs["vendor"], orgs["client"], people["vendor"], people["client"])
+
+
+def _unknown_keys(
+    mapping: dict[Any, Any], known: tuple[str, ...], filename: str, where: str
+) -> None:
+    for key in mapping:
+        if key not in known:
+            hint = did_you_mean(str(key), known)
+            raise AnswersError(f"{filename}: {where}: unknown key {str(key)!r}{hint}")
+
+
+def _party(
+    section: Any, party: Party, filename: str, questionnaire: Questionnaire
+) -> tuple[str, list[Respondent]]:
+    """One party's organisation name (default: its label) and respondents."""
+    if section is None:
+        return questionnaire.parties.label(party), []
+    if not isinstance(section, dict):
+        raise AnswersError(f"{filename}: {party}: expected a mapping with 'org' and 'respondents'")
+    _unknown_keys(section, PARTY_KEYS, filename, party)
+    org = section.get("org", questionnaire.parties.label(party))
+    if not isinstance(org, str) or not org.strip():
+        raise AnswersError(f"{filename}: {party}: 'org' must be the organisation's name")
+    listed = section.get("respondents") or []
+    if not isinstance(listed, list):
+        raise AnswersError(f"{filename}: {party}: 'respondents' must be a list")
+    people = [
+        _respondent(entry, party, position, filename, questionnaire)
+        for position, entry in enumerate(listed, start=1)
+    ]
+    return org.strip(), people
+
+
+def _respondent(
+    entry: Any, party: Party, position: int, filename: str, questionnaire: Questionnaire
+) -> Respondent:
+    if not isinstance(entry, dict):
+        raise AnswersError(f"{filename}: {party} respondent {position}: expected a mapping")
+    name = entry.get("name")
+    who = f"{party} respondent {position}" + (f" ({name})" if name else "")
+    _unknown_keys(entry, RESPONDENT_KEYS, filename, who)
+    if name is not None and not isinstance(name, str):
+        raise AnswersError(f"{filename}: {who}: 'name' must be text")
+    given = entry.get("answers") or {}
+    if not isinstance(given, dict):
+        raise AnswersError(f"{filename}: {who}: 'answers' must be a mapping of question ids")
+    answers = {
+        str(qid): _answer(questionnaire, party, str(qid), raw, f"{filename}: {who}")
+        for qid, raw in given.items()
+    }
+    return Respondent(party, {k: v for k, v in answers.items() if v is not None}, name)
+
+
+def _answer(questionnaire: Questionnaire, party: Party, qid: str, raw: Any, where: str) -> Any:
+    """Coerce one answer, turning any misfit into a message naming where it is."""
+    ids = [q.id for q in questionnaire.questions()]
+    if qid not in ids:
+        raise AnswersError(
+            f"{where}: no question {qid!r} in the questionnaire{did_you_mean(qid, ids)}"
+        )
+    if party not in questionnaire.parties_asked(qid):
+        raise AnswersError(f"{where}, question {qid!r}: is not asked of the {party}")
+    question = questionnaire.question(qid)
+    try:
+        return kind_of(question).coerce(questionnaire, question, raw)
+    except AnswerError as error:
+        raise AnswersError(f"{where}, question {qid!r}: {error}") from None
+
+
+def to_answers_document(review: ReviewAnswers, questionnaire: Questionnaire) -> dict[str, Any]:
+    """The answers-file document for `review` (the inverse of :func:`from_answers_document`).
+
+    Answers are written in file order as raw values (scale points as numbers, choices as
+    labels); answers to questions the questionnaire does not have are left out.
+    """
+    order = [q.id for q in questionnaire.questions()]
+    document: dict[str, Any] = {}
+    for party in PARTIES:
+        respondents = []
+        for person in review.respondents(party):
+            entry: dict[str, Any] = {}
+            if person.name:
+                entry["name"] = person.name
+            entry["answers"] = {
+                qid: _plain(person.answers[qid])
+                for qid in order
+                if person.answers.get(qid) is not None
+            }
+            respondents.append(entry)
+        document[party] = {"org": review.org(party), "respondents": respondents}
+    return document
+
+
+def _plain(value: Any) -> Any:
+    """A canonical answer as plain YAML data (lists copied so the document owns them)."""
+    return list(value) if isinstance(value, list | tuple) else value

@@ -1,0 +1,358 @@
+"""Typed SQLAlchemy 2 models.
+
+Public ids in URLs are random strings (never the integer primary keys), and capability
+tokens (shared links, resume links) are stored only as SHA-256 hashes: a leaked database
+dump does not open anyone's survey.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import db
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, used as a callable column default."""
+    return datetime.now(UTC)
+
+
+def new_public_id() -> str:
+    """A random, URL-safe id (96 bits) for use in URLs instead of sequential keys."""
+    return secrets.token_urlsafe(12)
+
+
+def new_token() -> str:
+    """A capability token of 192 bits from `secrets`; only its hash is stored."""
+    return secrets.token_urlsafe(24)
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a capability token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_salt() -> str:
+    """A random per-link salt from which a shared link's token is derived (see ShareLink)."""
+    return secrets.token_hex(16)
+
+
+def derive_link_token(secret_key: str, salt: str) -> str:
+    """The raw token of a shared link: urlsafe-base64(HMAC-SHA256(secret_key, salt)).
+
+    >>> derive_link_token("k", "00") == derive_link_token("k", "00")
+    True
+    """
+    digest = hmac.new(secret_key.encode(), salt.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """The same moment, timezone-aware: SQLite hands back naive datetimes (stored as UTC)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+Timestamp = sa.DateTime(timezone=True)
+
+
+class Organisation(db.Model):  # type: ignore[name-defined,misc]
+    """A vendor organisation: its users, its client portfolio, its reviews."""
+
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+    clients: Mapped[list[Client]] = relationship(
+        back_populates="organisation", order_by="Client.name"
+    )
+    reviews: Mapped[list[Review]] = relationship(back_populates="organisation")
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A vendor staff account; everything it sees is scoped to its organisation."""
+
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users")
+
+    def get_id(self) -> str:
+        """Flask-Login keeps the public id in the session, not the primary key."""
+        return self.public_id
+
+
+class Invitation(db.Model):  # type: ignore[name-defined,misc]
+    """An invitation for a colleague to join the organisation (token stored hashed)."""
+
+    __tablename__ = "invitation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    accepted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped[User] = relationship()
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        """Not yet accepted and not expired."""
+        now = now or utcnow()
+        expires = as_utc(self.expires_at)
+        return self.accepted_at is None and (expires is None or expires > now)
+
+
+class Client(db.Model):  # type: ignore[name-defined,misc]
+    """A client organisation in a vendor's portfolio; reviews repeat over time per client."""
+
+    __tablename__ = "client"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="clients")
+    reviews: Mapped[list[Review]] = relationship(
+        back_populates="client", order_by="Review.created_at"
+    )
+
+
+class Review(db.Model):  # type: ignore[name-defined,misc]
+    """One round of the two-sided review, pinned to the questionnaire text it started with."""
+
+    __tablename__ = "review"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("client.id"), index=True)
+    questionnaire_id: Mapped[str] = mapped_column(sa.String(100))
+    questionnaire_version: Mapped[int] = mapped_column()
+    questionnaire_source: Mapped[str] = mapped_column(sa.Text)
+    vendor_name: Mapped[str] = mapped_column(sa.String(200))
+    client_name: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(10), default="open")
+    due_on: Mapped[date | None] = mapped_column(sa.Date)
+    client_sees_results: Mapped[bool] = mapped_column(default=True)
+    next_review_on: Mapped[date | None] = mapped_column(sa.Date)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="reviews")
+    client: Mapped[Client] = relationship(back_populates="reviews")
+    links: Mapped[list[ShareLink]] = relationship(back_populates="review", order_by="ShareLink.id")
+    respondents: Mapped[list[Respondent]] = relationship(
+        back_populates="review", order_by="Respondent.id"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        """Whether respondents may still start, change and submit answers."""
+        return self.status == "open"
+
+    def current_link(self, party: str) -> ShareLink | None:
+        """The party's newest shared link (possibly revoked), or None before any was issued."""
+        mine = [link for link in self.links if link.party == party]
+        return mine[-1] if mine else None
+
+    def respondents_of(self, party: str) -> list[Respondent]:
+        """The party's respondents, in the order they started."""
+        return [r for r in self.respondents if r.party == party]
+
+
+class ShareLink(db.Model):  # type: ignore[name-defined,misc]
+    """The shared link of one party of a review; revoking and reissuing makes a new row.
+
+    Why a salt: the vendor must be able to see and copy a shared link on the review page
+    at any time, not only once at creation, yet the database should not hold the token.
+    So each link stores a random `salt`, the token is HMAC(SECRET_KEY, salt) (see
+    :func:`derive_link_token`), and lookups go through `token_hash`. A database dump alone
+    opens nothing; rotating SECRET_KEY changes every derived token, so after a rotation
+    the review page offers to reissue the links (the old hashes still open the old links).
+    """
+
+    __tablename__ = "share_link"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id"), index=True)
+    party: Mapped[str] = mapped_column(sa.String(10))
+    salt: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_salt)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    review: Mapped[Review] = relationship(back_populates="links")
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the link still opens the survey (it does even while the review is closed,
+        so respondents can be told collection has ended)."""
+        return self.revoked_at is None
+
+    def token(self, secret_key: str) -> str:
+        """The raw token, derived again from the salt (see the class docstring)."""
+        return derive_link_token(secret_key, self.salt)
+
+
+class Respondent(db.Model):  # type: ignore[name-defined,misc]
+    """One person answering for a party, reached again through a personal resume link."""
+
+    __tablename__ = "respondent"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id"), index=True)
+    party: Mapped[str] = mapped_column(sa.String(10))
+    name: Mapped[str | None] = mapped_column(sa.String(200))
+    role: Mapped[str | None] = mapped_column(sa.String(200))
+    resume_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    review: Mapped[Review] = relationship(back_populates="respondents")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="respondent", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        """Whether the response is final (read-only from then on)."""
+        return self.submitted_at is not None
+
+
+class Answer(db.Model):  # type: ignore[name-defined,misc]
+    """One answer of one respondent, updated in place while the response is a draft.
+
+    `value` holds the canonical answer: the raw scale value (int), a choice label (str),
+    a list of labels for a multiple choice, or the text; `None` for not applicable.
+    """
+
+    __tablename__ = "answer"
+    __table_args__ = (sa.UniqueConstraint("respondent_id", "question_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(sa.ForeignKey("respondent.id"), index=True)
+    question_id: Mapped[str] = mapped_column(sa.String(100))
+    value: Mapped[Any] = mapped_column(sa.JSON, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+
+    respondent: Mapped[Respondent] = relationship(back_populates="answers")
+
+
+# --- joint action plan (results feature) ---------------------------------------------------
+
+#: Where a plan item came from: an engine suggestion, a proposal (an answer or the client's
+#: link), or the vendor's own.
+ACTION_SOURCES = ("suggested", "proposal", "custom")
+ACTION_OWNERS = ("vendor", "client", "joint")
+ACTION_STATUSES = ("proposed", "planned", "in_progress", "done", "declined")
+CLIENT_LINK = "client link"
+
+
+class ActionItem(db.Model):  # type: ignore[name-defined,misc]
+    """One line of a review's joint action plan.
+
+    Engine suggestions and proposals from answers are not stored until the vendor accepts
+    or declines them; `source_key` ties the stored line back to the suggestion it came from
+    (``s:<rule id>``, ``p:<digest of party, question and text>``) so it is not offered twice.
+    Who changed it last is a user, or the client's link (`updated_via_link`).
+    """
+
+    __tablename__ = "action_item"
+    __table_args__ = (sa.UniqueConstraint("review_id", "source_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id"), index=True)
+    source: Mapped[str] = mapped_column(sa.String(10))
+    source_key: Mapped[str | None] = mapped_column(sa.String(80))
+    rule_id: Mapped[str | None] = mapped_column(sa.String(100))
+    proposed_by: Mapped[str | None] = mapped_column(sa.String(10))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    detail: Mapped[str | None] = mapped_column(sa.Text)
+    because: Mapped[str | None] = mapped_column(sa.Text)
+    owner: Mapped[str] = mapped_column(sa.String(10), default="joint")
+    due_on: Mapped[date | None] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(12), default="planned")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_via_link: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    updated_via_link: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    review: Mapped[Review] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    comments: Mapped[list[ActionComment]] = relationship(
+        back_populates="item", order_by="ActionComment.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[ActionEvent]] = relationship(
+        back_populates="item", order_by="ActionEvent.id"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        """Still to do: neither done nor declined."""
+        return self.status not in ("done", "declined")
+
+
+class ActionEvent(db.Model):  # type: ignore[name-defined,misc]
+    """One recorded change to a plan (an item, or the review's next review date)."""
+
+    __tablename__ = "action_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("action_item.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    via_link: Mapped[bool] = mapped_column(default=False)
+    what: Mapped[str] = mapped_column(sa.Text)
+    at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    item: Mapped[ActionItem | None] = relationship(back_populates="events")
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def who(self) -> str:
+        """A user's name, or "client link"."""
+        return CLIENT_LINK if self.via_link or self.user is None else self.user.name
+
+
+class ActionComment(db.Model):  # type: ignore[name-defined,misc]
+    """A comment on a plan item, by a vendor user or through the client's link."""
+
+    __tablename__ = "action_comment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("action_item.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    via_link: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[str] = mapped_column(sa.Text)
+    at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    item: Mapped[ActionItem] = relationship(back_populates="comments")
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def who(self) -> str:
+        """A user's name, or "client link"."""
+        return CLIENT_LINK if self.via_link or self.user is None else self.user.name

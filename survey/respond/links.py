@@ -1,0 +1,155 @@
+"""Capability links of the respondent journey: shared links, personal resume links.
+
+Both are bearer tokens in the URL, so whoever holds one may answer. Only their SHA-256
+hashes are stored; pages reached by them are kept out of caches, search engines and
+Referer headers, and the tokens are cut short before anything is written to a log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, request
+
+from survey.extensions import db
+from survey.models import Respondent, Review, ShareLink, as_utc, hash_token, utcnow
+
+#: Sent with every page reached through a capability token.
+LINK_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Cache-Control": "no-store",
+}
+RESUME_COOKIE_MAX_AGE = 180 * 24 * 3600  # half a year: reviews run for weeks
+MAX_TOKEN_LENGTH = 128
+_TOKEN_IN_PATH = re.compile(r"(/r/(?:resume/)?|/invite/)([A-Za-z0-9_-]{4})[A-Za-z0-9_-]*")
+
+
+def _plausible(raw: str) -> bool:
+    return 0 < len(raw) <= MAX_TOKEN_LENGTH
+
+
+def find_shared_link(raw: str) -> ShareLink:
+    """The live shared link for a raw token: 404 when unknown or revoked, 410 when expired."""
+    link = None
+    if _plausible(raw):
+        link = db.session.scalar(
+            sa.select(ShareLink).where(ShareLink.token_hash == hash_token(raw))
+        )
+    if link is None or link.revoked_at is not None:
+        abort(404)
+    expires = as_utc(link.expires_at)
+    if expires is not None and expires <= utcnow():
+        abort(410)
+    return link
+
+
+def find_respondent(raw: str) -> Respondent:
+    """The respondent whose personal resume token this is (404 when none)."""
+    respondent = None
+    if _plausible(raw):
+        respondent = db.session.scalar(
+            sa.select(Respondent).where(Respondent.resume_token_hash == hash_token(raw))
+        )
+    if respondent is None:
+        abort(404)
+    return respondent
+
+
+def live_link_token(review: Review, party: str) -> str | None:
+    """The raw token of the party's current shared link while it still opens, else None.
+
+    A respondent holds only a personal resume token, yet the client's door to the
+    results is its shared link (`/r/<token>/results`); the token is derived again from the
+    link's salt. None when the link was revoked, has expired, or cannot be derived any
+    more (the secret key changed): then there is no working door to point to.
+    """
+    link = review.current_link(party)
+    if link is None or link.revoked_at is not None:
+        return None
+    expires = as_utc(link.expires_at)
+    if expires is not None and expires <= utcnow():
+        return None
+    token = link.token(current_app.config["SECRET_KEY"])
+    return token if hash_token(token) == link.token_hash else None
+
+
+def cookie_name(review: Review, party: str) -> str:
+    """One resume cookie per review and party, so two reviews in one browser do not clash."""
+    return f"rapport_resume_{review.public_id}_{party}"
+
+
+def remember_resume_token(response: Response, link: ShareLink, token: str) -> None:
+    """Keep the personal resume token in a cookie so the shared link resumes next time."""
+    response.set_cookie(
+        cookie_name(link.review, link.party),
+        token,
+        max_age=RESUME_COOKIE_MAX_AGE,
+        path="/r",
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+
+
+def remembered_respondent(link: ShareLink) -> tuple[Respondent, str] | None:
+    """The respondent this browser started through this link's review and party, if any."""
+    token = request.cookies.get(cookie_name(link.review, link.party), "")
+    if not _plausible(token):
+        return None
+    respondent = db.session.scalar(
+        sa.select(Respondent).where(Respondent.resume_token_hash == hash_token(token))
+    )
+    if respondent is None or respondent.review_id != link.review_id:
+        return None
+    if respondent.party != link.party:
+        return None
+    return respondent, token
+
+
+def add_link_headers(response: Response) -> Response:
+    """Keep capability pages out of Referer headers, search indexes and caches."""
+    for name, value in LINK_HEADERS.items():
+        response.headers[name] = value
+    return response
+
+
+def redact(text: str) -> str:
+    """Cut capability tokens in URL paths to their first 4 characters.
+
+    >>> redact("GET /r/resume/abcdefghijkl/page/2 HTTP/1.1")
+    'GET /r/resume/abcd…/page/2 HTTP/1.1'
+    """
+    return _TOKEN_IN_PATH.sub(lambda m: f"{m.group(1)}{m.group(2)}…", text)
+
+
+def _redact_value(value: Any) -> Any:
+    return redact(value) if isinstance(value, str) else value
+
+
+class TokenRedactingFilter(logging.Filter):
+    """A logging filter that redacts tokens in the message and its arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, dict):
+            record.args = {k: _redact_value(v) for k, v in record.args.items()}
+        elif isinstance(record.args, tuple):
+            record.args = tuple(_redact_value(v) for v in record.args)
+        return True
+
+
+#: Loggers that write request paths (development server, gunicorn, Flask's error log).
+REQUEST_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error", "survey")
+
+
+def install_log_redaction() -> None:
+    """Attach the redacting filter to the request loggers (once per process)."""
+    for name in REQUEST_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, TokenRedactingFilter) for f in logger.filters):
+            logger.addFilter(TokenRedactingFilter())

@@ -1,0 +1,229 @@
+"""Named writes of the respondent journey, each documented and committing at its boundary.
+
+Answers are kept one row per respondent and question and updated in place, so a page
+save touches only the questions it carries: two tabs of one respondent, each saving its
+own page, never wipe each other's answers.
+
+What a caller passes as an answer (the same forms as an answers file):
+
+- a scale's raw value (``4``) or label (``"Agree"``); its ``not_applicable`` label records
+  "not applicable" (stored as ``None``, which counts as answered);
+- a choice label, or a list of labels for a multiple choice (an empty list clears it);
+- text (blank text clears it);
+- :data:`CLEAR`, or ``None``, removes the answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from survey.domain.kinds import AnswerError, kind_of
+from survey.domain.model import Party, Question, Questionnaire
+from survey.domain.scoring import shown_questions
+from survey.extensions import db
+from survey.models import Answer, Respondent, ShareLink, hash_token, new_token, utcnow
+
+__all__ = [
+    "CLEAR",
+    "AnswerError",
+    "MissingAnswers",
+    "ResponseLocked",
+    "answers_of",
+    "canonical_answer",
+    "missing_required",
+    "save_answers",
+    "start_response",
+    "submit_response",
+]
+
+
+class _Clear:
+    """Marker type of :data:`CLEAR`."""
+
+    def __repr__(self) -> str:
+        return "CLEAR"
+
+
+#: Stands for "no answer": saving it removes the question's row.
+CLEAR: Final = _Clear()
+WRITE_ATTEMPTS = 3
+
+
+class ResponseLocked(Exception):
+    """The response can no longer change: it was submitted, or collection is closed."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "submitted" or "closed"
+
+
+class MissingAnswers(Exception):
+    """A submit found required questions (shown to the respondent) without an answer."""
+
+    def __init__(self, questions: list[Question]) -> None:
+        super().__init__(", ".join(q.id for q in questions))
+        self.questions = questions
+
+
+def _ensure_open(respondent: Respondent) -> None:
+    if respondent.is_submitted:
+        raise ResponseLocked("submitted")
+    if not respondent.review.is_open:
+        raise ResponseLocked("closed")
+
+
+def _clean(text: str | None, limit: int = 200) -> str | None:
+    text = (text or "").strip()[:limit]
+    return text or None
+
+
+def start_response(link: ShareLink, name: str | None, role: str | None) -> tuple[Respondent, str]:
+    """Create a respondent for the link's party; return it with its raw resume token.
+
+    The token is returned once, here: only its hash is stored, so the caller must hand
+    it to the person (resume link, cookie) now. Refused when collection is closed.
+    """
+    if not link.review.is_open:
+        raise ResponseLocked("closed")
+    token = new_token()
+    respondent = Respondent(
+        review=link.review,
+        party=link.party,
+        name=_clean(name),
+        role=_clean(role),
+        resume_token_hash=hash_token(token),
+    )
+    db.session.add(respondent)
+    db.session.commit()
+    return respondent, token
+
+
+def canonical_answer(questionnaire: Questionnaire, question: Question, raw: Any) -> Any:
+    """The canonical answer to store for `raw`, :data:`CLEAR` for none; AnswerError if unfit.
+
+    >>> # scale with not_applicable "Don't know": 4 -> 4, "Agree" -> 4, "Don't know" -> None
+    >>> # (stored: not applicable), None -> CLEAR; text "  " -> CLEAR; choice [] -> CLEAR
+    """
+    if raw is None or raw is CLEAR:
+        return CLEAR
+    canonical = kind_of(question).coerce(questionnaire, question, raw)
+    if canonical is None and question.kind != "scale":
+        return CLEAR
+    return canonical
+
+
+def answers_of(respondent: Respondent) -> dict[str, Any]:
+    """The respondent's stored answers by question id (``None`` = not applicable)."""
+    rows = db.session.scalars(sa.select(Answer).where(Answer.respondent_id == respondent.id))
+    return {row.question_id: row.value for row in rows}
+
+
+def _questions_for(questionnaire: Questionnaire, party: Party) -> dict[str, Question]:
+    return {q.id: q for _, questions in questionnaire.sections_for(party) for q in questions}
+
+
+def save_answers(
+    respondent: Respondent, questionnaire: Questionnaire, answers: dict[str, Any]
+) -> list[str]:
+    """Upsert the given answers in place; return ids of answers dropped as now hidden.
+
+    Only questions in `answers` are touched (never those of other pages), and only
+    questions asked of the respondent's party (others are ignored). Values are coerced
+    to canonical form first (AnswerError, nothing written, when one does not fit). After
+    the write, answers to questions that `show_if` now hides are discarded, as the
+    format requires. Refused (ResponseLocked) once submitted or when collection is closed.
+    """
+    _ensure_open(respondent)
+    asked = _questions_for(questionnaire, respondent.party)  # type: ignore[arg-type]
+    changes = {
+        qid: canonical_answer(questionnaire, asked[qid], raw)
+        for qid, raw in answers.items()
+        if qid in asked
+    }
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            _write(respondent, changes)
+            dropped = _drop_hidden(respondent, questionnaire)
+            db.session.commit()
+            return dropped
+        except IntegrityError:
+            # Another tab inserted the same question's row first: retry as an update.
+            db.session.rollback()
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+    return []  # pragma: no cover - the loop returns or raises
+
+
+def _write(respondent: Respondent, changes: dict[str, Any]) -> None:
+    if not changes:
+        return
+    rows = db.session.scalars(
+        sa.select(Answer).where(
+            Answer.respondent_id == respondent.id, Answer.question_id.in_(list(changes))
+        )
+    )
+    existing = {row.question_id: row for row in rows}
+    for qid, value in changes.items():
+        row = existing.get(qid)
+        if value is CLEAR:
+            if row is not None:
+                db.session.delete(row)
+        elif row is None:
+            db.session.add(Answer(respondent_id=respondent.id, question_id=qid, value=value))
+        elif row.value != value:
+            row.value = value
+            row.updated_at = utcnow()
+    db.session.flush()
+
+
+def _drop_hidden(respondent: Respondent, questionnaire: Questionnaire) -> list[str]:
+    rows = list(db.session.scalars(sa.select(Answer).where(Answer.respondent_id == respondent.id)))
+    values = {row.question_id: row.value for row in rows}
+    shown = {q.id for q in shown_questions(questionnaire, respondent.party, values)}  # type: ignore[arg-type]
+    dropped = [row for row in rows if row.question_id not in shown]
+    for row in dropped:
+        db.session.delete(row)
+    db.session.flush()
+    return [row.question_id for row in dropped]
+
+
+def missing_required(
+    questionnaire: Questionnaire, party: Party, answers: dict[str, Any]
+) -> list[Question]:
+    """Required questions shown to the party that have no answer (not applicable counts)."""
+    return [
+        q
+        for q in shown_questions(questionnaire, party, answers)
+        if q.is_required and q.id not in answers
+    ]
+
+
+def submit_response(respondent: Respondent, questionnaire: Questionnaire | None = None) -> bool:
+    """Make the response final; True when this call recorded it, False if it already was.
+
+    Idempotent: a double-clicked submit, or two tabs submitting, records one submission
+    (the conditional UPDATE lets only the first through). Refused with MissingAnswers
+    while a required shown question is open, and with ResponseLocked when collection is
+    closed.
+    """
+    if respondent.is_submitted:
+        return False
+    _ensure_open(respondent)
+    if questionnaire is None:
+        from survey.questionnaires import questionnaire_for
+
+        questionnaire = questionnaire_for(respondent.review)
+    missing = missing_required(questionnaire, respondent.party, answers_of(respondent))  # type: ignore[arg-type]
+    if missing:
+        raise MissingAnswers(missing)
+    result = db.session.execute(
+        sa.update(Respondent)
+        .where(Respondent.id == respondent.id, Respondent.submitted_at.is_(None))
+        .values(submitted_at=utcnow())
+    )
+    db.session.commit()
+    db.session.refresh(respondent)
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -1,0 +1,514 @@
+"""Routes of the respondent journey: welcome, survey pages, review, submit, thank-you.
+
+Everything here is reached through a capability token (a shared link, or a personal
+resume link), so every response carries :data:`~survey.respond.links.LINK_HEADERS`.
+Nothing a respondent typed is lost: each page post saves before moving, the page script
+autosaves while typing, and an expired session or CSRF token re-renders the page with the
+posted answers filled in instead of dropping them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError, generate_csrf
+from werkzeug.exceptions import HTTPException
+
+from survey.domain.effort import effort
+from survey.domain.model import fill_names
+from survey.extensions import limiter
+from survey.models import Review, ShareLink
+from survey.questionnaires import questionnaire_for
+from survey.respond.fields import (
+    CLEAR,
+    Journey,
+    Reading,
+    fingerprint,
+    question_views,
+    read_page,
+    summary,
+)
+from survey.respond.forms import PageForm, StartForm, SubmitForm
+from survey.respond.links import (
+    add_link_headers,
+    find_respondent,
+    find_shared_link,
+    install_log_redaction,
+    live_link_token,
+    remember_resume_token,
+    remembered_respondent,
+)
+from survey.respond.operations import (
+    MissingAnswers,
+    ResponseLocked,
+    answers_of,
+    missing_required,
+    save_answers,
+    start_response,
+    submit_response,
+)
+from survey.results.data import results_ready
+
+bp = Blueprint("respond", __name__, url_prefix="/r")
+bp.after_request(add_link_headers)
+bp.record_once(lambda _state: install_log_redaction())
+
+SHARED_LINK_LIMIT = "60 per minute"
+RESUME_LIMIT = "600 per minute"
+EXPIRED_MESSAGE = "Your session had expired; we kept your answers — press {button} again."
+#: The only accepted value of ``next``: after saving, go back to "check your answers".
+#: Anything else is ignored, so the parameter can never send anyone elsewhere.
+RETURN_TO_REVIEW = "review"
+
+
+# --- the door to the results -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultsDoor:
+    """Where a respondent's side sees the comparison and the joint plan."""
+
+    url: str
+    ready: bool  # both sides have submitted (the reveal rule)
+    login: bool  # the vendor's results page: vendor staff log in to see it
+
+
+def results_door(review: Review, party: str, shared_token: str | None = None) -> ResultsDoor | None:
+    """The results page for this side, or None when it has none to offer.
+
+    The client sees results through its shared link (`/r/<token>/results`), only while
+    the vendor shares them: the link's own token when the visitor came by it, else the
+    current live client link, derived server-side (a respondent holds only a resume
+    token). A vendor respondent is vendor staff: never the client's door, but the vendor
+    results page, which asks for a login.
+    """
+    ready = results_ready(review)
+    if party == "vendor":
+        if "results.page" not in current_app.view_functions:
+            return None
+        url = url_for("results.page", public_id=review.public_id)
+        return ResultsDoor(url, ready, login=True)
+    if not review.client_sees_results:
+        return None
+    token = shared_token or live_link_token(review, "client")
+    if token is None:
+        return None
+    return ResultsDoor(url_for("shared_results.shared_page", token=token), ready, login=False)
+
+
+# --- shared link -------------------------------------------------------------------------
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+@limiter.limit(SHARED_LINK_LIMIT)
+def welcome(token: str) -> ResponseReturnValue:
+    """The party's welcome page; posting it starts a response and remembers it."""
+    link = find_shared_link(token)
+    remembered = remembered_respondent(link)
+    if request.method == "GET" and remembered and not remembered[0].is_submitted:
+        return redirect(url_for(".resume", token=remembered[1]))
+    door = results_door(link.review, link.party, shared_token=token)
+    if not link.review.is_open:
+        return _closed(answers_kept=remembered is not None, door=door)
+    form = StartForm()
+    if form.validate_on_submit():
+        try:
+            _, resume_token = start_response(link, form.name.data, form.role.data)
+        except ResponseLocked:
+            return _closed(answers_kept=False, door=door)
+        response = redirect(url_for(".page", token=resume_token, number=1))
+        remember_resume_token(response, link, resume_token)
+        return response
+    return _render_welcome(link, form, submitted=remembered, door=door)
+
+
+def _render_welcome(
+    link: ShareLink,
+    form: StartForm,
+    submitted: Any = None,
+    message: str | None = None,
+    door: ResultsDoor | None = None,
+) -> ResponseReturnValue:
+    review = link.review
+    questionnaire = questionnaire_for(review)
+    party = link.party
+    info = questionnaire.parties.vendor if party == "vendor" else questionnaire.parties.client
+    asked = effort(questionnaire, party)  # type: ignore[arg-type]
+    intro = info.intro and fill_names(
+        info.intro, vendor=review.vendor_name, client=review.client_name
+    )
+    earlier = None
+    if submitted and submitted[0].is_submitted:
+        earlier = url_for(".thanks", token=submitted[1])
+    return render_template(
+        "respond/welcome.html",
+        review=review,
+        questionnaire=questionnaire,
+        party_label=info.label,
+        org_name=review.vendor_name if party == "vendor" else review.client_name,
+        intro=intro,
+        count=asked.questions,
+        follow_ups=asked.follow_ups,
+        minutes=asked.minutes,
+        form=form,
+        earlier=earlier,
+        message=message,
+        door=door if door is not None and door.ready else None,
+    ), (400 if message else 200)
+
+
+# --- personal resume link ----------------------------------------------------------------
+
+
+def _journey(token: str) -> Journey:
+    respondent = find_respondent(token)
+    return Journey(respondent, token, questionnaire_for(respondent.review))
+
+
+def _locked(journey: Journey) -> ResponseReturnValue | None:
+    """The answer to give when the response can no longer change, else None."""
+    if journey.respondent.is_submitted:
+        if request.method == "GET":
+            return redirect(url_for(".thanks", token=journey.token))
+        message = "Your response was already submitted, so it can no longer be changed."
+        return _render_thanks(journey, message=message, status=409)
+    if not journey.review.is_open:
+        return _closed(answers_kept=True, door=results_door(journey.review, journey.party))
+    return None
+
+
+@bp.get("/resume/<token>")
+@limiter.limit(RESUME_LIMIT)
+def resume(token: str) -> ResponseReturnValue:
+    """Where a personal link lands: the first page with an open question, else the review."""
+    journey = _journey(token)
+    locked = _locked(journey)
+    if locked is not None:
+        return locked
+    number = journey.first_open_page(answers_of(journey.respondent))
+    if number is None:
+        return redirect(url_for(".review", token=token))
+    return redirect(url_for(".page", token=token, number=number))
+
+
+@bp.route("/resume/<token>/page/<int:number>", methods=["GET", "POST"])
+@limiter.limit(RESUME_LIMIT)
+def page(token: str, number: int) -> ResponseReturnValue:
+    """One section of the survey; Back and Next both save the page's answers first."""
+    journey = _journey(token)
+    if journey.page(number) is None:
+        abort(404)
+    locked = _locked(journey)
+    if locked is not None:
+        return locked
+    if request.method == "POST":
+        return _save_page(journey, number)
+    stored = answers_of(journey.respondent)
+    return _render_page(journey, number, stored, stored, returning=_returning(request.args))
+
+
+def _returning(source: Any) -> bool:
+    """Whether the person came from "check your answers" (``next=review``) and goes back.
+
+    Only the one known value counts, so ``next`` can never redirect anywhere else.
+    """
+    return bool(source.get("next") == RETURN_TO_REVIEW)
+
+
+def _save_page(journey: Journey, number: int) -> ResponseReturnValue:
+    section, questions = journey.page(number)  # type: ignore[misc]
+    returning = _returning(request.form)
+    reading = read_page(journey.questionnaire, questions, request.form)
+    try:
+        dropped = save_answers(journey.respondent, journey.questionnaire, reading.changes)
+    except ResponseLocked:
+        return _locked(journey) or abort(409)
+    stored = answers_of(journey.respondent)
+    if dropped:
+        flash(_dropped_message(len(dropped)), "info")
+    if reading.errors or reading.notices:
+        status = 422 if reading.errors else 200
+        return _render_page(
+            journey, number, stored, stored, reading, status=status, returning=returning
+        )
+    if _follow_ups_appeared(journey, questions, stored):
+        flash("Your answer opened a follow-up question on this page.", "info")
+        back = RETURN_TO_REVIEW if returning else None  # url_for leaves out None
+        return redirect(url_for(".page", token=journey.token, number=number, next=back))
+    _flash_open_required(journey, section.title, questions, stored)
+    nav = request.form.get("nav", "next")
+    if returning and nav == "next":
+        return redirect(url_for(".review", token=journey.token))
+    return redirect(_destination(journey, number, nav))
+
+
+def _dropped_message(count: int) -> str:
+    noun = "question no longer applies" if count == 1 else "questions no longer apply"
+    return f"After your change, {count} {noun}; the answer given to it was removed."
+
+
+def _follow_ups_appeared(journey: Journey, questions: list[Any], stored: dict[str, Any]) -> bool:
+    """A question revealed by this post was hidden when the page was drawn (no script)."""
+    shown = journey.shown_ids(stored)
+    return any(
+        q.show_if is not None
+        and q.id in shown
+        and q.id not in stored
+        and f"_was-{q.id}" not in request.form
+        for q in questions
+    )
+
+
+def _flash_open_required(
+    journey: Journey, title: str, questions: list[Any], stored: dict[str, Any]
+) -> None:
+    on_page = {q.id for q in questions}
+    still_open = [
+        q for q in missing_required(journey.questionnaire, journey.party, stored) if q.id in on_page
+    ]
+    if still_open:
+        noun = "question" if len(still_open) == 1 else "questions"
+        flash(
+            f"Saved. {len(still_open)} required {noun} in “{title}” still open — "
+            "you can come back to it before submitting.",
+            "warning",
+        )
+
+
+def _destination(journey: Journey, number: int, nav: str) -> str:
+    if nav == "back" and number > 1:
+        return url_for(".page", token=journey.token, number=number - 1)
+    if nav == "back":
+        return url_for(".page", token=journey.token, number=number)
+    if number < len(journey.pages):
+        return url_for(".page", token=journey.token, number=number + 1)
+    return url_for(".review", token=journey.token)
+
+
+def _render_page(
+    journey: Journey,
+    number: int,
+    stored: dict[str, Any],
+    state: dict[str, Any],
+    reading: Reading | None = None,
+    message: str | None = None,
+    status: int = 200,
+    returning: bool = False,
+) -> ResponseReturnValue:
+    section, questions = journey.page(number)  # type: ignore[misc]
+    views = question_views(journey, questions, stored, state, reading)
+    problems = [
+        (v.input_id, f"{v.text} — {v.error or v.notice}") for v in views if v.error or v.notice
+    ]
+    return render_template(
+        "respond/page.html",
+        journey=journey,
+        number=number,
+        total=len(journey.pages),
+        section=section,
+        views=views,
+        problems=problems,
+        message=message,
+        form=PageForm(),
+        returning=returning,
+        resume_url=url_for(".resume", token=journey.token, _external=True),
+        autosave_url=url_for(".autosave", token=journey.token),
+    ), status
+
+
+@bp.post("/resume/<token>/autosave")
+@limiter.limit(RESUME_LIMIT)
+def autosave(token: str) -> ResponseReturnValue:
+    """Save what the page script sends while the person types; answers in JSON."""
+    journey = _journey(token)
+    if journey.respondent.is_submitted or not journey.review.is_open:
+        reason = "submitted" if journey.respondent.is_submitted else "closed"
+        return jsonify(status="locked", reason=reason), 409
+    found = journey.page(request.form.get("_page", 0, type=int))
+    if found is None:
+        return jsonify(status="invalid", message="unknown page"), 400
+    reading = read_page(journey.questionnaire, found[1], request.form)
+    try:
+        dropped = save_answers(journey.respondent, journey.questionnaire, reading.changes)
+    except ResponseLocked as locked:
+        return jsonify(status="locked", reason=locked.reason), 409
+    stored = answers_of(journey.respondent)
+    return jsonify(
+        status="saved" if not reading.errors else "invalid",
+        was={q.id: fingerprint(stored.get(q.id, CLEAR)) for q in found[1]},
+        errors=reading.errors,
+        notices=reading.notices,
+        dropped=dropped,
+    )
+
+
+# --- review, submit, thank-you -----------------------------------------------------------
+
+
+@bp.route("/resume/<token>/review", methods=["GET", "POST"])
+@limiter.limit(RESUME_LIMIT)
+def review(token: str) -> ResponseReturnValue:
+    """All answers per section with "change" links, and the final submit."""
+    journey = _journey(token)
+    if journey.respondent.is_submitted:
+        return redirect(url_for(".thanks", token=token))  # a double submit lands here
+    locked = _locked(journey)
+    if locked is not None:
+        return locked
+    if request.method == "POST":
+        try:
+            submit_response(journey.respondent, journey.questionnaire)
+        except MissingAnswers as missing:
+            return _render_review(journey, missing=missing.questions, status=422)
+        except ResponseLocked:
+            return _locked(journey) or abort(409)
+        return redirect(url_for(".thanks", token=token))
+    return _render_review(journey)
+
+
+def _render_review(
+    journey: Journey,
+    missing: list[Any] | None = None,
+    message: str | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    answers = answers_of(journey.respondent)
+    still_open = missing_required(journey.questionnaire, journey.party, answers)
+    return render_template(
+        "respond/review.html",
+        journey=journey,
+        pages=summary(journey, answers),
+        missing=[
+            {"question": q, "text": journey.text_of(q), "page": journey.page_of(q.id)}
+            for q in (missing or [])
+        ],
+        still_open=len(still_open),
+        message=message,
+        form=SubmitForm(),
+        resume_url=url_for(".resume", token=journey.token, _external=True),
+    ), status
+
+
+@bp.get("/resume/<token>/done")
+@limiter.limit(RESUME_LIMIT)
+def thanks(token: str) -> ResponseReturnValue:
+    """After submit: thanks, and the response shown read-only."""
+    journey = _journey(token)
+    if not journey.respondent.is_submitted:
+        return _locked(journey) or redirect(url_for(".review", token=token))
+    return _render_thanks(journey)
+
+
+def _render_thanks(
+    journey: Journey, message: str | None = None, status: int = 200
+) -> ResponseReturnValue:
+    return render_template(
+        "respond/thanks.html",
+        journey=journey,
+        pages=summary(journey, answers_of(journey.respondent)),
+        message=message,
+        door=results_door(journey.review, journey.party),
+        resume_url=url_for(".resume", token=journey.token, _external=True),
+    ), status
+
+
+def _closed(answers_kept: bool, door: ResultsDoor | None = None) -> ResponseReturnValue:
+    return render_template("respond/closed.html", answers_kept=answers_kept, door=door), 403
+
+
+# --- errors ------------------------------------------------------------------------------
+
+LINK_ERRORS = {
+    404: (
+        "This link does not open a survey",
+        "It may have been mistyped, or withdrawn by the organiser. "
+        "Ask the person who sent it for a new link.",
+    ),
+    410: (
+        "This link has expired",
+        "The organiser set an end date for this link. Ask them for a new one if you still "
+        "want to answer.",
+    ),
+}
+
+
+@bp.errorhandler(404)
+@bp.errorhandler(410)
+def link_error(error: HTTPException) -> ResponseReturnValue:
+    """A clear page for unknown, revoked and expired links."""
+    code = error.code or 404
+    title, detail = LINK_ERRORS[code]
+    return render_template("respond/link_error.html", title=title, detail=detail), code
+
+
+@bp.errorhandler(CSRFError)
+def session_expired(error: CSRFError) -> ResponseReturnValue:
+    """Keep what was posted when the session or CSRF token expired: show it again.
+
+    The posted answers are drawn back into the page with a fresh token; pressing the
+    button again saves them (the fingerprints still name what is stored, so they count
+    as changes). Autosave gets a fresh token in JSON and retries.
+    """
+    try:
+        return _keep_posted(request.view_args or {})
+    except HTTPException as exc:  # unknown, revoked or expired link
+        return link_error(exc) if exc.code in LINK_ERRORS else exc
+
+
+def _keep_posted(args: dict[str, Any]) -> ResponseReturnValue:
+    if request.endpoint == "respond.autosave":
+        return jsonify(status="expired", csrf_token=generate_csrf()), 400
+    if request.endpoint == "respond.page":
+        return _expired_page(args["token"], args["number"])
+    if request.endpoint == "respond.review":
+        journey = _journey(args["token"])
+        if journey.respondent.is_submitted:
+            return redirect(url_for(".thanks", token=journey.token))
+        message = EXPIRED_MESSAGE.format(button="Submit")
+        return _locked(journey) or _render_review(journey, message=message, status=400)
+    if request.endpoint == "respond.welcome":
+        link = find_shared_link(args["token"])
+        message = "Your session had expired — press Start again."
+        door = results_door(link.review, link.party, shared_token=args["token"])
+        return _render_welcome(link, StartForm(), message=message, door=door)
+    return render_template(
+        "respond/link_error.html",
+        title="Please try again",
+        detail=EXPIRED_MESSAGE.format(button="the button"),
+    ), 400
+
+
+def _expired_page(token: str, number: int) -> ResponseReturnValue:
+    journey = _journey(token)
+    if journey.page(number) is None:
+        abort(404)
+    locked = _locked(journey)
+    if locked is not None:
+        return locked
+    stored = answers_of(journey.respondent)
+    reading = read_page(journey.questionnaire, journey.page(number)[1], request.form)  # type: ignore[index]
+    state = {**stored, **reading.posted}
+    message = EXPIRED_MESSAGE.format(button="Save")
+    return _render_page(
+        journey,
+        number,
+        stored,
+        state,
+        reading,
+        message=message,
+        status=400,
+        returning=_returning(request.form),
+    )

@@ -1,0 +1,417 @@
+"""From the database to the engine and back: what the comparison page and the PDF show.
+
+Only *submitted* respondents count. Every number shown comes from
+:func:`survey.domain.scoring.score` (rounded by its ``to_dict()``, exactly as
+`survey score` prints it); this module only arranges them for reading. The spread within a
+party is the engine run on each respondent alone, not a second formula.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from survey.domain import charts
+from survey.domain.model import PARTIES, Party, Question, Questionnaire
+from survey.domain.scoring import (
+    Proposal,
+    Respondent,
+    ReviewAnswers,
+    ReviewResult,
+    score,
+    visible_answers,
+)
+from survey.extensions import db
+from survey.models import ActionItem, Answer, Review
+from survey.models import Respondent as RespondentRow
+from survey.questionnaires import questionnaire_for
+
+# --- the reveal rule ------------------------------------------------------------------------
+
+
+def submitted_respondents(review: Review, party: Party | None = None) -> list[RespondentRow]:
+    """The review's submitted respondents (of one party, or all), in the order they started."""
+    return [
+        r
+        for r in review.respondents
+        if r.submitted_at is not None and (party is None or r.party == party)
+    ]
+
+
+def missing_parties(review: Review) -> list[Party]:
+    """Parties with no submitted respondent yet: while any is missing, nobody sees results."""
+    return [p for p in PARTIES if not submitted_respondents(review, p)]
+
+
+def results_ready(review: Review) -> bool:
+    """At least one submitted respondent on each side (the reveal rule)."""
+    return not missing_parties(review)
+
+
+def review_answers_for(review: Review) -> ReviewAnswers:
+    """The engine's input: both organisations and the canonical answers of submitted people."""
+    rows = submitted_respondents(review)
+    ids = [r.id for r in rows]
+    values: dict[int, dict[str, Any]] = {i: {} for i in ids}
+    if ids:
+        for answer in db.session.scalars(sa.select(Answer).where(Answer.respondent_id.in_(ids))):
+            if answer.value is not None:
+                values[answer.respondent_id][answer.question_id] = answer.value
+    people: dict[str, list[Respondent]] = {"vendor": [], "client": []}
+    for row in rows:
+        people[row.party].append(Respondent(row.party, values[row.id], row.name))  # type: ignore[arg-type]
+    return ReviewAnswers(review.vendor_name, review.client_name, people["vendor"], people["client"])
+
+
+# --- keys that tie plan items to suggestions ------------------------------------------------
+
+
+def suggestion_key(action_id: str) -> str:
+    return f"s:{action_id}"
+
+
+def proposal_key(party: str, question: str, text: str) -> str:
+    """A stable key for a proposal answer, so accepting it once hides it from the queue."""
+    digest = hashlib.sha256(f"{party}\n{question}\n{text}".encode()).hexdigest()[:24]
+    return f"p:{digest}"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An engine suggestion or an answer's proposal not yet accepted or declined."""
+
+    key: str
+    source: str  # suggested | proposal
+    rule_id: str
+    title: str
+    detail: str | None
+    because: str | None
+    owner: str
+    proposed_by: str | None = None
+    respondent: str | None = None
+
+
+def pending_items(review: Review, result: ReviewResult) -> list[Pending]:
+    """Suggestions (by priority, as the engine orders them), then proposals, not yet decided."""
+    decided = set(
+        db.session.scalars(
+            sa.select(ActionItem.source_key).where(
+                ActionItem.review_id == review.id, ActionItem.source_key.is_not(None)
+            )
+        )
+    )
+    found = [
+        Pending(suggestion_key(a.id), "suggested", a.id, a.title, a.detail, a.because, a.owner)
+        for a in result.actions
+    ]
+    questionnaire = questionnaire_for(review)
+    found += [_proposal(questionnaire, review, p) for p in result.proposals]
+    return [p for p in found if p.key not in decided]
+
+
+TITLE_MAX = 300  # the plan's title column
+# question id (or id prefix) -> (verb put in front, openings that already say it)
+PROPOSAL_VERBS = {
+    "continue": ("Keep doing", ("continue", "keep")),
+    "stop": ("Stop", ("stop",)),
+    "start": ("Start", ("start",)),
+}
+
+
+def proposal_title(question_id: str, text: str) -> tuple[str, str | None]:
+    """The plan title of an answer (and the full answer as detail when it is too long).
+
+    Answers to continue / stop / start questions ("Weekly status reports") read as actions
+    only with their verb, so it is put in front unless the answer already starts with it.
+    """
+    words = " ".join(text.split())
+    for key, (verb, openings) in PROPOSAL_VERBS.items():
+        if question_id == key or question_id.startswith(f"{key}-"):
+            if not words.lower().startswith(openings):
+                words = f"{verb}: {words}"
+            break
+    if len(words) <= TITLE_MAX:
+        return words, None
+    cut = words[: TITLE_MAX - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…", text
+
+
+def _proposal(questionnaire: Questionnaire, review: Review, proposal: Proposal) -> Pending:
+    """An answer's proposal: titled as an action, saying which question it answers."""
+    question = questionnaire.question(proposal.question)
+    asked = question.text_for(proposal.party, review.vendor_name, review.client_name)
+    title, detail = proposal_title(proposal.question, proposal.text)
+    return Pending(
+        proposal_key(proposal.party, proposal.question, proposal.text),
+        "proposal",
+        proposal.question,
+        title,
+        detail,
+        f"In answer to: {asked} ({proposal.respondent})",
+        question.proposal_owner,
+        proposal.party,
+        proposal.respondent,
+    )
+
+
+def plan_items(review: Review) -> list[ActionItem]:
+    """The stored plan, open items first, then by due date and creation."""
+    items = list(
+        db.session.scalars(
+            sa.select(ActionItem).where(ActionItem.review_id == review.id).order_by(ActionItem.id)
+        )
+    )
+    rank = {"in_progress": 0, "planned": 1, "proposed": 2, "done": 3, "declined": 4}
+    return sorted(items, key=lambda i: (rank.get(i.status, 9), i.due_on or date.max, i.id))
+
+
+# --- the comparison -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    id: str
+    text: str
+    dimension: str
+    counts_as: str
+    vendor: float | None
+    client: float | None
+    gap: float | None
+    status: str | None
+    spread: dict[str, tuple[float, float] | None]
+    # Importance questions only: "differ" (gap at least the threshold) or "agree". The
+    # engine's blind-spot words are about performance, so they are not shown for these.
+    importance_view: str | None = None
+
+    @property
+    def is_importance(self) -> bool:
+        return self.counts_as == "importance"
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    """A text or unscored choice question with each party's answers, side by side."""
+
+    id: str
+    text: str
+    kind: str
+    answers: dict[str, list[tuple[str, str]]]  # party -> [(respondent, answer)]
+
+
+@dataclass
+class Comparison:
+    """Everything the results page and the PDF show for one review."""
+
+    review: Review
+    questionnaire: Questionnaire
+    answers: ReviewAnswers
+    result: ReviewResult
+    numbers: dict[str, Any]  # the engine's JSON (rounded), the single source of shown numbers
+    labels: dict[str, str]
+    level_titles: dict[str, str]
+    dimension_titles: dict[str, str]
+    questions: list[QuestionRow] = field(default_factory=list)
+    verbatims: list[Verbatim] = field(default_factory=list)
+    charts: dict[str, charts.Chart] = field(default_factory=dict)
+
+    @property
+    def levels(self) -> dict[str, Any]:
+        return self.numbers["levels"]  # type: ignore[no-any-return]
+
+    @property
+    def dimensions(self) -> list[dict[str, Any]]:
+        return self.numbers["dimensions"]  # type: ignore[no-any-return]
+
+    def next_steps(self) -> list[dict[str, Any]]:
+        """The next level's unmet requirements, with titles and party labels for reading."""
+        nxt = self.levels["next"]
+        if nxt is None:
+            return []
+        return [
+            {
+                **m,
+                "title": self.dimension_titles.get(m["dimension"], "Overall"),
+                "party_label": self.labels[m["party"]],
+            }
+            for m in nxt["missing"]
+        ]
+
+    @property
+    def performance_questions(self) -> list[QuestionRow]:
+        """How each side rates the relationship: the rows with blind spots and strengths."""
+        return [q for q in self.questions if not q.is_importance]
+
+    @property
+    def importance_questions(self) -> list[QuestionRow]:
+        """How much each side says something matters: compared, but never a blind spot."""
+        return [q for q in self.questions if q.is_importance]
+
+    def top_gaps(self, count: int = 3) -> list[dict[str, Any]]:
+        """The widest dimension gaps, either way, that are not aligned (engine's statuses)."""
+        wide = [d for d in self.dimensions if d["gap"] is not None and d["status"] != "aligned"]
+        return sorted(wide, key=lambda d: -abs(d["gap"]))[:count]
+
+
+def build_comparison(review: Review) -> Comparison:
+    """Score the review's submitted answers and arrange everything the page shows."""
+    questionnaire = questionnaire_for(review)
+    answers = review_answers_for(review)
+    result = score(questionnaire, answers)
+    comparison = Comparison(
+        review=review,
+        questionnaire=questionnaire,
+        answers=answers,
+        result=result,
+        numbers=result.to_dict(),
+        labels={p: questionnaire.parties.label(p) for p in PARTIES},
+        level_titles={level.id: level.title for level in questionnaire.levels},
+        dimension_titles={d.id: d.title for d in questionnaire.dimensions},
+    )
+    comparison.questions = _question_rows(comparison)
+    comparison.verbatims = _verbatims(questionnaire, answers)
+    comparison.charts = _charts(comparison, review.public_id)
+    return comparison
+
+
+def _question_text(questionnaire: Questionnaire, question: Question, names: ReviewAnswers) -> str:
+    """The question in the client's words where it is asked of the client, else the vendor's."""
+    party: Party = "client" if "client" in questionnaire.parties_asked(question.id) else "vendor"
+    return question.text_for(party, names.vendor_org, names.client_org)
+
+
+def _question_rows(comparison: Comparison) -> list[QuestionRow]:
+    questionnaire = comparison.questionnaire
+    spreads = party_spreads(questionnaire, comparison.answers)
+    rows = []
+    for entry in comparison.numbers["questions"]:
+        question = questionnaire.question(entry["id"])
+        rows.append(
+            QuestionRow(
+                id=entry["id"],
+                text=_question_text(questionnaire, question, comparison.answers),
+                dimension=comparison.dimension_titles.get(question.dimension or "", ""),
+                counts_as=question.counts_as,
+                vendor=entry["vendor"],
+                client=entry["client"],
+                gap=entry["gap"],
+                status=entry["status"],
+                spread=spreads.get(entry["id"], {}),
+                importance_view=_importance_view(question, entry["status"]),
+            )
+        )
+    return rows
+
+
+def _importance_view(question: Question, status: str | None) -> str | None:
+    """For an importance question: do the two sides differ on how much it matters?
+
+    The engine's status already says whether the gap reaches the threshold either way;
+    only its performance words (blind spot, hidden strength) are left out.
+    """
+    if question.counts_as != "importance" or status is None:
+        return None
+    return "agree" if status == "aligned" else "differ"
+
+
+def party_spreads(
+    questionnaire: Questionnaire, answers: ReviewAnswers
+) -> dict[str, dict[str, tuple[float, float] | None]]:
+    """Per question and party, the lowest and highest respondent score (engine, one by one)."""
+    singles: dict[str, list[dict[str, Any]]] = {p: [] for p in PARTIES}
+    for party in PARTIES:
+        for person in answers.respondents(party):
+            alone = ReviewAnswers(
+                answers.vendor_org,
+                answers.client_org,
+                [person] if party == "vendor" else [],
+                [person] if party == "client" else [],
+            )
+            singles[party].append(score(questionnaire, alone).to_dict())
+    spreads: dict[str, dict[str, tuple[float, float] | None]] = {}
+    for party in PARTIES:
+        for result in singles[party]:
+            for entry in result["questions"]:
+                per = spreads.setdefault(entry["id"], {"vendor": None, "client": None})
+                value = entry[party]
+                if value is None:
+                    continue
+                low, high = per[party] or (value, value)
+                per[party] = (min(low, value), max(high, value))
+    return spreads
+
+
+def _verbatims(questionnaire: Questionnaire, answers: ReviewAnswers) -> list[Verbatim]:
+    """Text answers and unscored choices (relationship types ...), per party, in file order."""
+    shown = [
+        q
+        for q in questionnaire.questions()
+        if q.kind == "text" or (q.kind == "choice" and not q.is_scored)
+    ]
+    visible = {
+        p: [
+            (
+                f"{person.name or f'Respondent {i}'}",
+                visible_answers(questionnaire, p, person.answers),
+            )
+            for i, person in enumerate(answers.respondents(p), start=1)
+        ]
+        for p in PARTIES
+    }
+    rows = []
+    for question in shown:
+        per: dict[str, list[tuple[str, str]]] = {}
+        for party in PARTIES:
+            per[party] = [
+                (who, _as_text(seen[question.id]))
+                for who, seen in visible[party]
+                if seen.get(question.id) not in (None, "", [])
+            ]
+        if any(per.values()):
+            text = _question_text(questionnaire, question, answers)
+            rows.append(Verbatim(question.id, text, question.kind, per))
+    return rows
+
+
+def _as_text(value: Any) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def _charts(comparison: Comparison, uid: str) -> dict[str, charts.Chart]:
+    """The four charts, all from the engine's rounded numbers."""
+    labels = (comparison.labels["vendor"], comparison.labels["client"])
+    levels = comparison.levels
+    dims = comparison.dimensions
+    titles = comparison.dimension_titles
+    prefix = f"c{uid}"
+    return {
+        "levels": charts.s_curve(
+            [(level.id, level.title) for level in comparison.questionnaire.levels],
+            levels["vendor"],
+            levels["client"],
+            levels["agreed"],
+            labels=labels,
+            uid=f"{prefix}-levels",
+        ),
+        "radar": charts.radar(
+            [(titles[d["id"]], d["vendor"], d["client"]) for d in dims],
+            labels=labels,
+            uid=f"{prefix}-radar",
+        ),
+        "gaps": charts.gap_bars(
+            [(titles[d["id"]], d["gap"], d["status"]) for d in dims],
+            comparison.questionnaire.gap_threshold,
+            labels=labels,
+            uid=f"{prefix}-gaps",
+        ),
+        "quadrant": charts.quadrant(
+            [
+                (titles[d["id"]], d["importance"]["client"], d["client"], d["quadrant"])
+                for d in dims
+            ],
+            uid=f"{prefix}-quadrant",
+        ),
+    }

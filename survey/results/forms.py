@@ -1,0 +1,68 @@
+"""Forms of the results pages: the plan's items, comments, proposals, the next review date."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from survey.models import ACTION_OWNERS, ACTION_STATUSES
+
+OWNER_CHOICES = [SelectChoice(o, o.capitalize()) for o in ACTION_OWNERS]
+STATUS_CHOICES = [SelectChoice(s, s.replace("_", " ").capitalize()) for s in ACTION_STATUSES]
+TITLE_MAX = 300
+TEXT_MAX = 2000
+
+
+def _title() -> StringField:
+    return StringField(
+        "Action",
+        validators=[DataRequired("Say what is to be done."), Length(max=TITLE_MAX)],
+    )
+
+
+def _detail() -> TextAreaField:
+    return TextAreaField("Detail (optional)", validators=[Optional(), Length(max=TEXT_MAX)])
+
+
+class ActionForm(FlaskForm):
+    """Add an action, edit one, or adjust a suggestion while accepting it."""
+
+    title = _title()
+    detail = _detail()
+    owner = SelectField("Owner", choices=OWNER_CHOICES, default="joint")
+    due_on = DateField("Due by (optional)", validators=[Optional()])
+    status = SelectField("Status", choices=STATUS_CHOICES, default="planned")
+
+    def fields_dict(self) -> dict[str, object]:
+        """The values the plan operations take."""
+        return {
+            "title": self.title.data,
+            "detail": self.detail.data,
+            "owner": self.owner.data,
+            "due_on": self.due_on.data,
+            "status": self.status.data,
+        }
+
+
+class ProposeForm(FlaskForm):
+    """The client proposes a new action through its link."""
+
+    title = _title()
+    detail = _detail()
+
+
+class CommentForm(FlaskForm):
+    text = TextAreaField(
+        "Comment",
+        validators=[DataRequired("Write a comment first."), Length(max=TEXT_MAX)],
+    )
+
+
+class NextReviewForm(FlaskForm):
+    next_review_on = DateField("Next relationship review", validators=[Optional()])
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token, behind accept / decline buttons."""

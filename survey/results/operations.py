@@ -1,0 +1,255 @@
+"""Named write operations on the joint action plan; each commits at its boundary.
+
+Every change records who made it (a vendor user, or the client's link) and when, as an
+:class:`~survey.models.ActionEvent`, so the plan's history can be shown to both sides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from survey.extensions import db
+from survey.models import (
+    ACTION_OWNERS,
+    ACTION_STATUSES,
+    ActionComment,
+    ActionEvent,
+    ActionItem,
+    Review,
+    User,
+    utcnow,
+)
+from survey.results.data import Pending
+
+STATUS_WORDS = {
+    "proposed": "proposed",
+    "planned": "planned",
+    "in_progress": "in progress",
+    "done": "done",
+    "declined": "declined",
+}
+FIELD_WORDS = {
+    "title": "title",
+    "detail": "detail",
+    "owner": "owner",
+    "due_on": "due date",
+    "status": "status",
+}
+
+
+class PlanError(ValueError):
+    """A change the plan does not allow (unknown owner or status, empty title ...)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a vendor user, or (user None) the client's shared link."""
+
+    user: User | None
+
+    @property
+    def via_link(self) -> bool:
+        return self.user is None
+
+    @classmethod
+    def client_link(cls) -> Actor:
+        return cls(user=None)
+
+
+def _stamp(item: ActionItem, actor: Actor, *, created: bool = False) -> None:
+    now = utcnow()
+    item.updated_by_id = actor.user.id if actor.user else None
+    item.updated_via_link = actor.via_link
+    item.updated_at = now
+    if created:
+        item.created_by_id = item.updated_by_id
+        item.created_via_link = actor.via_link
+        item.created_at = now
+
+
+def _record(review: Review, actor: Actor, what: str, item: ActionItem | None = None) -> None:
+    db.session.add(
+        ActionEvent(
+            review_id=review.id,
+            item=item,
+            user_id=actor.user.id if actor.user else None,
+            via_link=actor.via_link,
+            what=what,
+            at=utcnow(),
+        )
+    )
+
+
+def _check(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate the editable fields; titles are required, owner and status from their lists."""
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()
+        if not fields["title"]:
+            raise PlanError("An action needs a title.")
+    if "detail" in fields:
+        fields["detail"] = (fields["detail"] or "").strip() or None
+    if "owner" in fields and fields["owner"] not in ACTION_OWNERS:
+        raise PlanError(f"Owner must be one of {', '.join(ACTION_OWNERS)}.")
+    if "status" in fields and fields["status"] not in ACTION_STATUSES:
+        raise PlanError(f"Status must be one of {', '.join(ACTION_STATUSES)}.")
+    if (
+        "due_on" in fields
+        and fields["due_on"] is not None
+        and not isinstance(fields["due_on"], date)
+    ):
+        raise PlanError("The due date must be a date.")
+    return fields
+
+
+def _describe(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "none"
+    if name == "status":
+        return STATUS_WORDS.get(value, value)
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _apply(item: ActionItem, fields: dict[str, Any]) -> list[str]:
+    """Set the fields that differ; the list of changes in words, for the history."""
+    changes = []
+    for name, value in fields.items():
+        old = getattr(item, name)
+        if old != value:
+            setattr(item, name, value)
+            if name in ("title", "detail"):
+                changes.append(f"changed the {FIELD_WORDS[name]}")
+            else:
+                changes.append(
+                    f"{FIELD_WORDS[name]} {_describe(name, old)} → {_describe(name, value)}"
+                )
+    return changes
+
+
+def _from_pending(review: Review, pending: Pending) -> ActionItem:
+    return ActionItem(
+        review_id=review.id,
+        source=pending.source,
+        source_key=pending.key,
+        rule_id=pending.rule_id,
+        proposed_by=pending.proposed_by,
+        title=pending.title,
+        detail=pending.detail,
+        because=pending.because,
+        owner=pending.owner,
+    )
+
+
+def accept_action(
+    review: Review,
+    target: Pending | ActionItem,
+    actor: Actor,
+    edits: dict[str, Any] | None = None,
+) -> ActionItem:
+    """Put a suggestion, an answer's proposal or a client's proposal into the plan as planned.
+
+    `edits` (title, detail, owner, due_on) let the vendor adjust it while accepting.
+    """
+    fields = _check({"status": "planned", **(edits or {})})
+    if isinstance(target, Pending):
+        item = _from_pending(review, target)
+        db.session.add(item)
+        _stamp(item, actor, created=True)
+        _apply(item, fields)
+        _record(review, actor, f"accepted the {target.source}: {item.title}", item)
+    else:
+        changes = _apply(target, fields)
+        item = target
+        _stamp(item, actor)
+        _record(review, actor, "accepted: " + "; ".join(changes or ["no change"]), item)
+    db.session.commit()
+    return item
+
+
+def decline_action(review: Review, target: Pending | ActionItem, actor: Actor) -> ActionItem:
+    """Mark a suggestion or proposal as declined (kept, so it is not offered again)."""
+    if isinstance(target, Pending):
+        item = _from_pending(review, target)
+        item.status = "declined"
+        db.session.add(item)
+        _stamp(item, actor, created=True)
+        _record(review, actor, f"declined the {target.source}: {item.title}", item)
+    else:
+        item = target
+        old = item.status
+        item.status = "declined"
+        _stamp(item, actor)
+        _record(review, actor, f"status {_describe('status', old)} → declined", item)
+    db.session.commit()
+    return item
+
+
+def update_action(item: ActionItem, actor: Actor, fields: dict[str, Any]) -> list[str]:
+    """Edit an item (title, detail, owner, due date, status); returns the changes made."""
+    allowed = {k: v for k, v in fields.items() if k in FIELD_WORDS}
+    changes = _apply(item, _check(allowed))
+    if changes:
+        _stamp(item, actor)
+        _record(item.review, actor, "; ".join(changes), item)
+    db.session.commit()
+    return changes
+
+
+def add_action(review: Review, actor: Actor, fields: dict[str, Any]) -> ActionItem:
+    """The vendor's own action, straight into the plan (planned unless said otherwise)."""
+    checked = _check({"status": "planned", "owner": "joint", **fields})
+    item = ActionItem(review_id=review.id, source="custom", **checked)
+    db.session.add(item)
+    _stamp(item, actor, created=True)
+    _record(review, actor, f"added the action: {item.title}", item)
+    db.session.commit()
+    return item
+
+
+def propose_action(review: Review, actor: Actor, title: str, detail: str | None) -> ActionItem:
+    """A proposal through the client's link: waits, proposed, for the vendor to decide."""
+    checked = _check({"title": title, "detail": detail})
+    item = ActionItem(
+        review_id=review.id,
+        source="proposal",
+        proposed_by="client",
+        status="proposed",
+        owner="joint",
+        **checked,
+    )
+    db.session.add(item)
+    _stamp(item, actor, created=True)
+    _record(review, actor, f"proposed the action: {item.title}", item)
+    db.session.commit()
+    return item
+
+
+def comment_on_action(item: ActionItem, actor: Actor, text: str) -> ActionComment:
+    """A comment on an item, by a vendor user or through the client's link."""
+    text = (text or "").strip()
+    if not text:
+        raise PlanError("A comment cannot be empty.")
+    comment = ActionComment(
+        item=item,
+        user_id=actor.user.id if actor.user else None,
+        via_link=actor.via_link,
+        text=text,
+        at=utcnow(),
+    )
+    db.session.add(comment)
+    _record(item.review, actor, "commented", item)
+    db.session.commit()
+    return comment
+
+
+def set_next_review(review: Review, actor: Actor, when: date | None) -> None:
+    """Set (or clear) the date of the next relationship review."""
+    if review.next_review_on == when:
+        return
+    old = review.next_review_on
+    review.next_review_on = when
+    _record(
+        review, actor, f"next review date {_describe('due_on', old)} → {_describe('due_on', when)}"
+    )
+    db.session.commit()

@@ -1,0 +1,443 @@
+"""Results pages: the side-by-side comparison, the joint action plan, the PDF and exports.
+
+Two doors to the same results. The vendor comes in logged in, scoped to its organisation
+(`/reviews/<public_id>/results`); the client comes in through its shared link
+(`/r/<token>/results`), only with a client-party link and only while the vendor lets the
+client see results. Nobody sees anything until both sides have submitted (the reveal rule).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from survey.access import review_in_my_organisation
+from survey.domain.scoring import score
+from survey.extensions import db, limiter
+from survey.models import ActionEvent, ActionItem, Review, ShareLink
+from survey.questionnaires import questionnaire_for
+from survey.respond.links import add_link_headers, find_shared_link
+from survey.results import exports, operations
+from survey.results.data import (
+    Comparison,
+    Pending,
+    build_comparison,
+    missing_parties,
+    pending_items,
+    plan_items,
+    results_ready,
+    review_answers_for,
+)
+from survey.results.forms import (
+    ActionForm,
+    CommentForm,
+    NextReviewForm,
+    ProposeForm,
+)
+from survey.results.operations import Actor, PlanError
+from survey.results.pdf import DEFAULT_TIMEOUT, PdfError, PdfTimeout, render_pdf
+
+bp = Blueprint("results", __name__)
+link_bp = Blueprint("shared_results", __name__, url_prefix="/r")
+
+LINK_LIMIT = "60/minute"
+PDF_LIMIT = "10/minute"
+
+
+@bp.before_request
+@login_required
+def _require_login() -> None:
+    """Every vendor results page needs a logged-in vendor user."""
+
+
+link_bp.after_request(add_link_headers)
+
+
+# --- lookups with the access check ----------------------------------------------------------
+
+
+def _client_review(token: str) -> tuple[ShareLink, Review]:
+    """The review behind a live *client* link whose vendor shares results (else 404 / 403)."""
+    link = find_shared_link(token)
+    if link.party != "client":
+        abort(404)
+    if not link.review.client_sees_results:
+        abort(403)
+    return link, link.review
+
+
+def _item(review: Review, item_id: str) -> ActionItem:
+    item = db.session.scalar(
+        sa.select(ActionItem).where(
+            ActionItem.public_id == item_id, ActionItem.review_id == review.id
+        )
+    )
+    if item is None:
+        abort(404)
+    return item
+
+
+def _ready_or_404(review: Review) -> None:
+    """Writes and downloads exist only once the results do."""
+    if not results_ready(review):
+        abort(404)
+
+
+def _me() -> Actor:
+    return Actor(user=current_user._get_current_object())
+
+
+# --- shared page context ----------------------------------------------------------------------
+
+
+def _history(review: Review) -> list[ActionEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(ActionEvent)
+            .where(ActionEvent.review_id == review.id)
+            .order_by(ActionEvent.at.desc(), ActionEvent.id.desc())
+        )
+    )
+
+
+def _waiting(review: Review, audience: str) -> str:
+    labels_missing = missing_parties(review)
+    return render_template(
+        "results/waiting.html", review=review, missing=labels_missing, audience=audience
+    )
+
+
+def _pending_form(pending: Pending) -> ActionForm:
+    form = ActionForm(prefix=_prefix(pending.key), formdata=None)
+    form.title.data = pending.title
+    form.owner.data = pending.owner
+    return form
+
+
+def _prefix(key: str) -> str:
+    return "k-" + key.replace(":", "-")
+
+
+PLAN_PLACES = ("plan", "pending", "next-review", "add-action", "propose")
+
+
+def _notice_at(items: list[ActionItem], pending: list[Pending]) -> str | None:
+    """Where the page shows its flashed messages: next to what the last change touched.
+
+    The plan is far down a long page, so a confirmation at the top would be out of sight;
+    the redirect names the place (``?at=item-…``) and the template puts the message there.
+    None (no or an unknown place) keeps the messages at the top, as on every other page.
+    """
+    wanted = request.args.get("at")
+    places = {
+        *PLAN_PLACES,
+        *(f"item-{i.public_id}" for i in items),
+        *(_prefix(p.key) for p in pending),
+    }
+    if wanted == "pending" and not pending:
+        return "plan"
+    return wanted if wanted in places else None
+
+
+def _vendor_context(review: Review, comparison: Comparison) -> dict[str, Any]:
+    pending = pending_items(review, comparison.result)
+    items = plan_items(review)
+    return {
+        "c": comparison,
+        "review": review,
+        "audience": "vendor",
+        "notice_at": _notice_at(items, pending),
+        "pending": [(p, _pending_form(p), _prefix(p.key)) for p in pending],
+        "items": items,
+        "comment_forms": {i.public_id: CommentForm(prefix=f"c-{i.public_id}") for i in items},
+        "add_form": ActionForm(prefix="new", formdata=None),
+        "next_form": NextReviewForm(next_review_on=review.next_review_on, formdata=None),
+        "history": _history(review),
+    }
+
+
+# --- vendor pages ---------------------------------------------------------------------------
+
+
+@bp.route("/reviews/<public_id>/results")
+def page(public_id: str) -> ResponseReturnValue:
+    """The comparison and the plan, or who is still missing."""
+    review = review_in_my_organisation(public_id)
+    if not results_ready(review):
+        return _waiting(review, "vendor")
+    return render_template(
+        "results/vendor.html", **_vendor_context(review, build_comparison(review))
+    )
+
+
+def _back(review: Review, anchor: str = "plan") -> ResponseReturnValue:
+    """Back to the results page, at the changed place, with the message shown there."""
+    return redirect(url_for("results.page", public_id=review.public_id, at=anchor, _anchor=anchor))
+
+
+def _flash_errors(form: Any) -> None:
+    for field_errors in form.errors.values():
+        for message in field_errors:
+            flash(str(message), "error")
+
+
+@bp.route("/reviews/<public_id>/results/plan/pending/<key>", methods=["POST"])
+def decide_pending(public_id: str, key: str) -> ResponseReturnValue:
+    """Accept (possibly edited) or decline one engine suggestion or answer's proposal."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    result = score(questionnaire_for(review), review_answers_for(review))
+    pending = {p.key: p for p in pending_items(review, result)}
+    target = pending.get(key)
+    if target is None:
+        flash("That suggestion was already decided.", "info")
+        return _back(review)
+    if request.form.get("decision") == "decline":  # CSRFProtect has checked the token
+        operations.decline_action(review, target, _me())
+        flash(f"Declined: {target.title}", "success")
+        return _back(review, "pending")
+    form = ActionForm(prefix=_prefix(key))
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return _back(review, _prefix(key))
+    edits = {k: v for k, v in form.fields_dict().items() if k in ("title", "owner", "due_on")}
+    item = operations.accept_action(review, target, _me(), edits)
+    flash(f"Added to the plan: {item.title}", "success")
+    return _back(review, f"item-{item.public_id}")
+
+
+@bp.route("/reviews/<public_id>/results/plan/<item_id>/decide", methods=["POST"])
+def decide_item(public_id: str, item_id: str) -> ResponseReturnValue:
+    """Accept or decline a proposal the client made through its link."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    item = _item(review, item_id)
+    if request.form.get("decision") == "decline":
+        operations.decline_action(review, item, _me())
+        flash(f"Declined: {item.title}", "success")
+    else:
+        operations.accept_action(review, item, _me())
+        flash(f"Added to the plan: {item.title}", "success")
+    return _back(review, f"item-{item.public_id}")
+
+
+@bp.route("/reviews/<public_id>/results/plan/add", methods=["POST"])
+def add(public_id: str) -> ResponseReturnValue:
+    """The vendor's own action."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    form = ActionForm(prefix="new")
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return _back(review, "add-action")
+    item = operations.add_action(review, _me(), form.fields_dict())
+    flash(f"Added to the plan: {item.title}", "success")
+    return _back(review, f"item-{item.public_id}")
+
+
+@bp.route("/reviews/<public_id>/results/plan/<item_id>/edit", methods=["GET", "POST"])
+def edit(public_id: str, item_id: str) -> ResponseReturnValue:
+    """Edit an item's title, detail, owner, due date and status."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    item = _item(review, item_id)
+    form = ActionForm(obj=item)
+    if form.validate_on_submit():
+        try:
+            changes = operations.update_action(item, _me(), form.fields_dict())
+        except PlanError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash("Saved: " + "; ".join(changes) if changes else "Nothing changed.", "success")
+            return _back(review, f"item-{item.public_id}")
+    return render_template("results/edit_action.html", review=review, item=item, form=form)
+
+
+@bp.route("/reviews/<public_id>/results/plan/<item_id>/comment", methods=["POST"])
+def comment(public_id: str, item_id: str) -> ResponseReturnValue:
+    """A vendor user's comment on an item."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    item = _item(review, item_id)
+    form = CommentForm(prefix=f"c-{item.public_id}")
+    if form.validate_on_submit():
+        operations.comment_on_action(item, _me(), form.text.data or "")
+        flash("Comment added.", "success")
+    else:
+        _flash_errors(form)
+    return _back(review, f"item-{item.public_id}")
+
+
+@bp.route("/reviews/<public_id>/results/next-review", methods=["POST"])
+def next_review(public_id: str) -> ResponseReturnValue:
+    """Set the date of the next relationship review."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    form = NextReviewForm()
+    if form.validate_on_submit():
+        operations.set_next_review(review, _me(), form.next_review_on.data)
+        flash("Next review date saved.", "success")
+    else:
+        _flash_errors(form)
+    return _back(review, "next-review")
+
+
+@bp.route("/reviews/<public_id>/results/report.pdf")
+@limiter.limit(PDF_LIMIT)
+def vendor_pdf(public_id: str) -> ResponseReturnValue:
+    """The report as PDF, for the vendor."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    return _pdf_response(review)
+
+
+@bp.route("/reviews/<public_id>/results/export.json")
+def export_json(public_id: str) -> ResponseReturnValue:
+    """The submitted answers as an answers file (`survey score` reproduces the page)."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    return _download(exports.export_json(review), "application/json", review, "answers.json")
+
+
+@bp.route("/reviews/<public_id>/results/answers.csv")
+def export_csv(public_id: str) -> ResponseReturnValue:
+    """Every submitted answer as CSV, formulas neutralised."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    return _download(exports.export_csv(review), "text/csv", review, "answers.csv")
+
+
+def _filename(review: Review, suffix: str) -> str:
+    safe = "".join(ch if ch.isalnum() else "-" for ch in review.client_name).strip("-").lower()
+    return f"rapport-{safe[:40] or 'review'}-{review.created_at:%Y-%m-%d}-{suffix}"
+
+
+def _download(body: str | bytes, mimetype: str, review: Review, suffix: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(review, suffix)}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the PDF ----------------------------------------------------------------------------------
+
+
+def _report_html(review: Review, comparison: Comparison) -> str:
+    items = [i for i in plan_items(review) if i.status != "declined"]
+    top = [i for i in items if i.is_open and i.status != "proposed"][:3]
+    return render_template(
+        "pdf/report.html",
+        c=comparison,
+        review=review,
+        items=items,
+        top_actions=top,
+        suggestions=list(comparison.result.actions[:3]) if not top else [],
+        today=date.today(),
+    )
+
+
+def _pdf_response(review: Review) -> ResponseReturnValue:
+    """Render in a child process; a clear page (503) when it fails or runs out of time."""
+    html = _report_html(review, build_comparison(review))
+    timeout = float(current_app.config.get("SURVEY_PDF_TIMEOUT", DEFAULT_TIMEOUT))
+    try:
+        pdf = render_pdf(html, Path(current_app.static_folder or "static"), timeout=timeout)
+    except PdfTimeout:
+        current_app.logger.warning("PDF report timed out for review %s", review.public_id)
+        return render_template("results/pdf_error.html", review=review, timed_out=True), 503
+    except PdfError as error:
+        current_app.logger.error("PDF report failed for review %s: %s", review.public_id, error)
+        return render_template("results/pdf_error.html", review=review, timed_out=False), 503
+    return _download(pdf, "application/pdf", review, "report.pdf")
+
+
+# --- the client's door ----------------------------------------------------------------------
+
+
+def _client_context(token: str, review: Review, comparison: Comparison) -> dict[str, Any]:
+    items = plan_items(review)
+    return {
+        "c": comparison,
+        "review": review,
+        "audience": "client",
+        "token": token,
+        "items": items,
+        "notice_at": _notice_at(items, []),
+        "comment_forms": {i.public_id: CommentForm(prefix=f"c-{i.public_id}") for i in items},
+        "propose_form": ProposeForm(prefix="propose", formdata=None),
+        "history": _history(review),
+    }
+
+
+@link_bp.route("/<token>/results")
+@limiter.limit(LINK_LIMIT)
+def shared_page(token: str) -> ResponseReturnValue:
+    """The same comparison and plan, for the client, through its link."""
+    _, review = _client_review(token)
+    if not results_ready(review):
+        return _waiting(review, "client")
+    return render_template(
+        "results/client.html", **_client_context(token, review, build_comparison(review))
+    )
+
+
+def _back_to_link(token: str, anchor: str = "plan") -> ResponseReturnValue:
+    return redirect(url_for("shared_results.shared_page", token=token, at=anchor, _anchor=anchor))
+
+
+@link_bp.route("/<token>/results/plan/<item_id>/comment", methods=["POST"])
+@limiter.limit(LINK_LIMIT)
+def shared_comment(token: str, item_id: str) -> ResponseReturnValue:
+    """The client comments on an action."""
+    _, review = _client_review(token)
+    _ready_or_404(review)
+    item = _item(review, item_id)
+    form = CommentForm(prefix=f"c-{item.public_id}")
+    if form.validate_on_submit():
+        operations.comment_on_action(item, Actor.client_link(), form.text.data or "")
+        flash("Thank you, your comment was added.", "success")
+    else:
+        _flash_errors(form)
+    return _back_to_link(token, f"item-{item.public_id}")
+
+
+@link_bp.route("/<token>/results/propose", methods=["POST"])
+@limiter.limit(LINK_LIMIT)
+def shared_propose(token: str) -> ResponseReturnValue:
+    """The client proposes a new action; the vendor accepts or declines it."""
+    _, review = _client_review(token)
+    _ready_or_404(review)
+    form = ProposeForm(prefix="propose")
+    if form.validate_on_submit():
+        item = operations.propose_action(
+            review, Actor.client_link(), form.title.data or "", form.detail.data
+        )
+        flash("Thank you, your proposal was added to the plan.", "success")
+        return _back_to_link(token, f"item-{item.public_id}")
+    _flash_errors(form)
+    return _back_to_link(token, "propose")
+
+
+@link_bp.route("/<token>/results/report.pdf")
+@limiter.limit(PDF_LIMIT)
+def shared_pdf(token: str) -> ResponseReturnValue:
+    """The report as PDF, for the client (when the vendor shares results)."""
+    _, review = _client_review(token)
+    _ready_or_404(review)
+    return _pdf_response(review)

@@ -1,0 +1,131 @@
+"""Named write operations of the workspace; each commits at its boundary.
+
+A review pins the questionnaire's full source text, id and version, and the names of both
+organisations as they were when it started, so later edits never change old results.
+Each party gets one shared link; revoking marks it, reissuing adds a new row (the old
+token stops resolving because lookups go by the new row's hash).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app, request
+
+from survey.domain.model import PARTIES, Questionnaire
+from survey.extensions import db
+from survey.models import (
+    Client,
+    Organisation,
+    Review,
+    ShareLink,
+    User,
+    hash_token,
+    new_salt,
+    utcnow,
+)
+
+
+def link_token(link: ShareLink) -> str:
+    """The raw token of a shared link, derived from its salt and the app's secret key."""
+    return link.token(current_app.config["SECRET_KEY"])
+
+
+def link_is_showable(link: ShareLink) -> bool:
+    """Whether the derived token still matches the stored hash (False after a key rotation)."""
+    return hash_token(link_token(link)) == link.token_hash
+
+
+def shared_link_url(token: str, base_url: str | None = None) -> str:
+    """The full URL of a shared link (the respond blueprint serves `/r/<token>`)."""
+    base = (base_url or request.url_root).rstrip("/")
+    return f"{base}/r/{token}"
+
+
+def find_or_create_client(organisation: Organisation, name: str) -> Client:
+    """The organisation's client of this name (ignoring case and surrounding blanks)."""
+    name = " ".join(name.split())
+    client = db.session.scalar(
+        sa.select(Client).where(
+            Client.organisation_id == organisation.id,
+            sa.func.lower(Client.name) == name.lower(),
+        )
+    )
+    if client is None:
+        client = Client(organisation=organisation, name=name)
+        db.session.add(client)
+    return client
+
+
+def _issue_link(review: Review, party: str) -> tuple[ShareLink, str]:
+    """Add a new shared link for a party (no commit); returns it with its raw token."""
+    link = ShareLink(review=review, party=party, salt=new_salt())
+    token = link_token(link)
+    link.token_hash = hash_token(token)
+    db.session.add(link)
+    return link, token
+
+
+def start_review(
+    organisation: Organisation,
+    created_by: User | None,
+    questionnaire: Questionnaire,
+    source: str,
+    client_name: str,
+    due_on: date | None = None,
+) -> tuple[Review, dict[str, str]]:
+    """Start a review of a client with a questionnaire; returns it with both raw link tokens."""
+    client = find_or_create_client(organisation, client_name)
+    review = Review(
+        organisation=organisation,
+        client=client,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        questionnaire_source=source,
+        vendor_name=organisation.name,
+        client_name=client.name,
+        status="open",
+        due_on=due_on,
+        created_by_id=created_by.id if created_by else None,
+    )
+    db.session.add(review)
+    tokens = {party: _issue_link(review, party)[1] for party in PARTIES}
+    db.session.commit()
+    return review, tokens
+
+
+def revoke_link(review: Review, party: str) -> None:
+    """Stop the party's current shared link from opening the survey."""
+    link = review.current_link(party)
+    if link is not None and link.revoked_at is None:
+        link.revoked_at = utcnow()
+    db.session.commit()
+
+
+def reissue_link(review: Review, party: str) -> str:
+    """Revoke the party's current link (if still active) and issue a new one."""
+    link = review.current_link(party)
+    if link is not None and link.revoked_at is None:
+        link.revoked_at = utcnow()
+    _, token = _issue_link(review, party)
+    db.session.commit()
+    return token
+
+
+def close_review(review: Review) -> None:
+    """Stop collecting answers: links then say the review is closed."""
+    review.status = "closed"
+    db.session.commit()
+
+
+def reopen_review(review: Review) -> None:
+    """Collect answers again."""
+    review.status = "open"
+    db.session.commit()
+
+
+def set_due_date(review: Review, due_on: date | None) -> None:
+    """Set or clear the date answers are due by."""
+    review.due_on = due_on
+    db.session.commit()

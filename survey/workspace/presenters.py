@@ -1,0 +1,175 @@
+"""What the review page shows, computed from a review: link panels and respondent rows.
+
+Kept apart from the views so the invitation wording and counts are plain functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+
+from survey.domain.effort import Effort, effort, progress
+from survey.domain.model import PARTIES, Party, Questionnaire
+from survey.models import Respondent, Review, ShareLink, as_utc
+from survey.workspace.operations import link_is_showable, link_token, shared_link_url
+
+
+@dataclass(frozen=True)
+class LinkPanel:
+    """One party's shared link as the review page shows it."""
+
+    party: Party
+    label: str
+    link: ShareLink | None
+    url: str | None  # None when revoked, or not derivable after a key rotation
+    questions: int  # always asked (the count the respondent's welcome page gives)
+    follow_ups: int  # may appear depending on answers (show_if)
+    minutes: int
+    started: int
+    submitted: int
+    subject: str
+    body: str
+
+    @property
+    def mailto(self) -> str:
+        """A mailto: URL with subject and body, percent-encoded (RFC 6068)."""
+        body = self.body.replace("\n", "\r\n")
+        return f"mailto:?subject={quote(self.subject, safe='')}&body={quote(body, safe='')}"
+
+    @property
+    def state(self) -> str:
+        """'active', 'revoked', 'unshowable' (key rotated) or 'missing'."""
+        if self.link is None:
+            return "missing"
+        if not self.link.is_active:
+            return "revoked"
+        return "active" if self.url else "unshowable"
+
+
+def invitation(
+    review: Review, party: Party, url: str, minutes: int, sender: str
+) -> tuple[str, str]:
+    """Subject and body of the ready-to-send invitation for one party."""
+    due = f" by {review.due_on:%A %-d %B %Y}" if review.due_on else ""
+    if party == "vendor":
+        subject = f"How do we look to {review.client_name}? Your view, please"
+        opening = (
+            f"We are reviewing our relationship with {review.client_name}. They answer the "
+            "same questions from their side; comparing both shows where we agree and where "
+            "we see things differently."
+        )
+    else:
+        subject = f"How could {review.vendor_name} be a more valued vendor?"
+        opening = (
+            f"We at {review.vendor_name} would like to know how we could be a more valued "
+            f"vendor to {review.client_name}, and how we could work better together. Please be "
+            "candid: we will listen, ask only clarifying questions, and come back with proposals."
+            f" Colleagues at {review.client_name} can answer through the same link."
+        )
+    body = (
+        f"Hello,\n\n{opening}\n\nIt takes about {minutes} minutes. Please answer{due} here:\n"
+        f"{url}\n\nThank you,\n{sender}"
+    )
+    return subject, body
+
+
+def _panel(review: Review, questionnaire: Questionnaire, party: Party, sender: str) -> LinkPanel:
+    link = review.current_link(party)
+    url = None
+    if link is not None and link.is_active and link_is_showable(link):
+        url = shared_link_url(link_token(link))
+    asked = effort(questionnaire, party)
+    subject, body = invitation(review, party, url or "", asked.minutes, sender)
+    mine = review.respondents_of(party)
+    return LinkPanel(
+        party=party,
+        label=questionnaire.parties.label(party),
+        link=link,
+        url=url,
+        questions=asked.questions,
+        follow_ups=asked.follow_ups,
+        minutes=asked.minutes,
+        started=len(mine),
+        submitted=sum(1 for r in mine if r.is_submitted),
+        subject=subject,
+        body=body,
+    )
+
+
+def link_panels(review: Review, questionnaire: Questionnaire, sender: str) -> list[LinkPanel]:
+    """Both parties' panels, vendor first."""
+    return [_panel(review, questionnaire, party, sender) for party in PARTIES]
+
+
+@dataclass(frozen=True)
+class RespondentRow:
+    """One line of the respondents table."""
+
+    party_label: str
+    name: str
+    role: str
+    started_at: datetime | None
+    submitted_at: datetime | None
+    answered: int  # "not applicable" counts as an answer
+    asked: int  # questions shown to this respondent (follow-ups only once they appear)
+
+
+def respondent_rows(review: Review, questionnaire: Questionnaire) -> list[RespondentRow]:
+    """Every respondent, vendor side first, in the order they started."""
+    rows = []
+    for party in PARTIES:
+        label = questionnaire.parties.label(party)
+        rows += [_row(r, questionnaire, party, label) for r in review.respondents_of(party)]
+    return rows
+
+
+def _row(
+    respondent: Respondent, questionnaire: Questionnaire, party: Party, label: str
+) -> RespondentRow:
+    stored = {a.question_id: a.value for a in respondent.answers}
+    answered, asked = progress(questionnaire, party, stored)
+    return RespondentRow(
+        party_label=label,
+        name=respondent.name or "Anonymous",
+        role=respondent.role or "",
+        started_at=as_utc(respondent.started_at),
+        submitted_at=as_utc(respondent.submitted_at),
+        answered=answered,
+        asked=asked,
+    )
+
+
+@dataclass(frozen=True)
+class QuestionnaireChoice:
+    """One installed questionnaire as the "start a review" page describes it."""
+
+    id: str
+    title: str
+    summary: str | None
+    vendor: Effort
+    client: Effort
+
+
+def questionnaire_choices(questionnaires: list[Questionnaire]) -> list[QuestionnaireChoice]:
+    """What each questionnaire is about and how much it asks of each side, by title."""
+    return [
+        QuestionnaireChoice(q.id, q.title, q.summary, effort(q, "vendor"), effort(q, "client"))
+        for q in sorted(questionnaires, key=lambda q: q.title)
+    ]
+
+
+#: The questionnaire a new review starts with unless the vendor picks another.
+FLAGSHIP = "vendor-value-review"
+
+
+def default_questionnaire(questionnaires: list[Questionnaire]) -> str | None:
+    """The flagship when installed, else the first by title (None when there is none).
+
+    The select would otherwise fall on whichever sorts first (the short quarterly pulse),
+    while a first review wants the full one.
+    """
+    ids = [q.id for q in questionnaires]
+    if FLAGSHIP in ids:
+        return FLAGSHIP
+    return questionnaire_choices(questionnaires)[0].id if questionnaires else None

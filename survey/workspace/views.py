@@ -1,0 +1,269 @@
+"""Workspace pages: the portfolio (/), a client's trend, starting a review, a review and its
+links.
+
+Every lookup is scoped to the logged-in user's organisation: another organisation's
+review is a 404, never a 403, so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from survey.access import review_in_my_organisation
+from survey.domain.model import PARTIES
+from survey.extensions import db
+from survey.models import Client, Review
+from survey.questionnaires import catalogue, questionnaire_for
+from survey.respond.links import live_link_token
+from survey.workspace import operations, portfolio
+from survey.workspace.forms import ConfirmForm, DueDateForm, NewReviewForm
+from survey.workspace.presenters import (
+    default_questionnaire,
+    link_panels,
+    questionnaire_choices,
+    respondent_rows,
+)
+
+bp = Blueprint("workspace", __name__)
+
+
+@bp.before_request
+@login_required
+def _require_login() -> None:
+    """Every workspace page needs a logged-in vendor user."""
+
+
+def _clients() -> list[Client]:
+    return list(
+        db.session.scalars(
+            sa.select(Client)
+            .where(Client.organisation_id == current_user.organisation_id)
+            .options(selectinload(Client.reviews).selectinload(Review.respondents))
+            .order_by(sa.func.lower(Client.name))
+        )
+    )
+
+
+def _my_client(public_id: str) -> Client | None:
+    """The client with this public id in the user's organisation, else None."""
+    return db.session.scalar(
+        sa.select(Client).where(
+            Client.public_id == public_id,
+            Client.organisation_id == current_user.organisation_id,
+        )
+    )
+
+
+def _client_in_my_organisation(public_id: str) -> Client:
+    """The client in the user's organisation; another's is a 404 (its existence stays hidden)."""
+    client = _my_client(public_id)
+    if client is None:
+        abort(404)
+    return client
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    """The portfolio: each client with its reviews over time and where its level is heading."""
+    clients = _clients()
+    titles = {
+        review.public_id: questionnaire_for(review).title
+        for client in clients
+        for review in client.reviews
+    }
+    movements = {client.public_id: portfolio.client_movement(client) for client in clients}
+    return render_template(
+        "workspace/index.html", clients=clients, titles=titles, movements=movements
+    )
+
+
+@bp.route("/clients/<client_public_id>")
+def client(client_public_id: str) -> ResponseReturnValue:
+    """One client's reviews over time: the trend of the engine's results, and a repeat."""
+    found = _client_in_my_organisation(client_public_id)
+    rows = portfolio.client_trend(found)
+    chart = None
+    if any(row.has_results for row in rows):
+        labels = (current_user.organisation.name, found.name)
+        chart = portfolio.trend_chart(rows, labels, uid=f"trend-{found.public_id}")
+    return render_template(
+        "workspace/client.html",
+        client=found,
+        rows=rows,
+        chart=chart,
+        movement=portfolio.movement(rows),
+    )
+
+
+def _prefill(form: NewReviewForm) -> None:
+    """Repeat a review: the client and questionnaire named in the query string, if known.
+
+    Only fills the form; the vendor still confirms by submitting it. An unknown or
+    another organisation's client, or a questionnaire not installed, is simply not filled.
+    """
+    found = _my_client(request.args.get("client", ""))
+    if found is not None:
+        form.client_name.data = found.name
+    questionnaire_id = request.args.get("questionnaire", "")
+    if questionnaire_id in {choice.value for choice in form.questionnaire.choices}:
+        form.questionnaire.data = questionnaire_id
+
+
+@bp.route("/reviews/new", methods=["GET", "POST"])
+def new_review() -> ResponseReturnValue:
+    """Pick a questionnaire, name the client, optionally a due date; then start the review."""
+    loaded = catalogue()
+    form = NewReviewForm()
+    form.questionnaire.choices = [
+        SelectChoice(qid, f"{item.questionnaire.title} (version {item.questionnaire.version})")
+        for qid, item in sorted(loaded.items(), key=lambda kv: kv[1].questionnaire.title)
+    ]
+    installed = [item.questionnaire for item in loaded.values()]
+    if not form.is_submitted():
+        form.questionnaire.data = default_questionnaire(installed)
+        _prefill(form)
+    if form.validate_on_submit():
+        item = loaded[form.questionnaire.data]
+        review, _ = operations.start_review(
+            current_user.organisation,
+            current_user,
+            item.questionnaire,
+            item.source,
+            form.client_name.data or "",
+            form.due_on.data,
+        )
+        flash("Review started. Send each side its link.", "success")
+        return redirect(url_for("workspace.review", public_id=review.public_id))
+    return render_template(
+        "workspace/new_review.html",
+        form=form,
+        clients=_clients(),
+        choices=questionnaire_choices(installed),
+    )
+
+
+@bp.route("/reviews/<public_id>")
+def review(public_id: str) -> ResponseReturnValue:
+    """A review: both shared links with invitations, respondents, and its controls."""
+    return _render_review(review_in_my_organisation(public_id), DueDateForm())
+
+
+def _render_review(review: Review, due_form: DueDateForm) -> str:
+    if not due_form.is_submitted():
+        due_form.due_on.data = review.due_on
+    questionnaire = questionnaire_for(review)
+    results_url = None
+    if "results.page" in current_app.view_functions:
+        results_url = url_for("results.page", public_id=review.public_id)
+    return render_template(
+        "workspace/review.html",
+        review=review,
+        questionnaire=questionnaire,
+        panels=link_panels(review, questionnaire, current_user.name),
+        rows=respondent_rows(review, questionnaire),
+        due_form=due_form,
+        action_form=ConfirmForm(),
+        results_url=results_url,
+        client_results_url=_client_results_url(review),
+    )
+
+
+def _client_results_url(review: Review) -> str | None:
+    """The client's own results page (its live link + /results), while it may see results."""
+    if not review.client_sees_results:
+        return None
+    token = live_link_token(review, "client")
+    if token is None:
+        return None
+    return url_for("shared_results.shared_page", token=token, _external=True)
+
+
+def _back(review: Review) -> ResponseReturnValue:
+    return redirect(url_for("workspace.review", public_id=review.public_id))
+
+
+def _confirmed() -> bool:
+    """Whether a button's POST carries a valid CSRF token (else a 400 is better)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return True
+
+
+@bp.route("/reviews/<public_id>/close", methods=["GET", "POST"])
+def close(public_id: str) -> ResponseReturnValue:
+    """Stop collecting answers; a GET asks first (the button on the review page is a link).
+
+    Closing locks every response in progress, so it is confirmed on its own page, which
+    works without JavaScript; the POST from there carries the CSRF token as before.
+    """
+    review = review_in_my_organisation(public_id)
+    if request.method == "GET":
+        if not review.is_open:
+            return _back(review)
+        return render_template("workspace/confirm_close.html", review=review)
+    _confirmed()
+    operations.close_review(review)
+    flash("Collection closed: the links now say the review is closed.", "info")
+    return _back(review)
+
+
+@bp.route("/reviews/<public_id>/reopen", methods=["POST"])
+def reopen(public_id: str) -> ResponseReturnValue:
+    """Collect answers again."""
+    review = review_in_my_organisation(public_id)
+    _confirmed()
+    operations.reopen_review(review)
+    flash("Collection reopened.", "info")
+    return _back(review)
+
+
+def _party_or_404(party: str) -> str:
+    if party not in PARTIES:
+        abort(404)
+    return party
+
+
+@bp.route("/reviews/<public_id>/links/<party>/revoke", methods=["POST"])
+def revoke_link(public_id: str, party: str) -> ResponseReturnValue:
+    """Make a party's shared link stop working (personal resume links keep working)."""
+    review = review_in_my_organisation(public_id)
+    _confirmed()
+    operations.revoke_link(review, _party_or_404(party))
+    flash(f"The {party} link no longer opens the survey.", "info")
+    return _back(review)
+
+
+@bp.route("/reviews/<public_id>/links/<party>/reissue", methods=["POST"])
+def reissue_link(public_id: str, party: str) -> ResponseReturnValue:
+    """Replace a party's shared link with a new one (the old one stops working)."""
+    review = review_in_my_organisation(public_id)
+    _confirmed()
+    operations.reissue_link(review, _party_or_404(party))
+    flash(f"New {party} link issued; the old one no longer works.", "success")
+    return _back(review)
+
+
+@bp.route("/reviews/<public_id>/due", methods=["POST"])
+def set_due(public_id: str) -> ResponseReturnValue:
+    """Set or clear the due date."""
+    review = review_in_my_organisation(public_id)
+    form = DueDateForm()
+    if form.validate_on_submit():
+        operations.set_due_date(review, form.due_on.data)
+        flash("Due date saved." if form.due_on.data else "Due date cleared.", "success")
+        return _back(review)
+    return _render_review(review, form), 400

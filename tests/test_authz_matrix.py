@@ -1,0 +1,434 @@
+"""The authorization matrix: every route of the app × every kind of visitor, one expected status
+per cell (issue 6, point 2).
+
+The table :data:`EXPECTED` has an entry for every endpoint in ``app.url_map`` (static aside);
+:func:`test_every_route_has_an_entry` fails when someone adds a route without deciding who
+may reach it. The world is built once per module and restored from a copy after every
+state-changing request, so each cell sees the same data.
+
+Personas. Session personas (anonymous, a vendor user of org A, a vendor user of org B) log
+in or not and hold no capability token: token parameters get an unknown token, except the
+invitation link, which anyone who received the email holds. Token personas (the client link
+of X, the client link of Y, the vendor link of X, a revoked link) hold no session and put
+their own token into every token parameter (a shared link where a shared link goes; the
+resume token of a respondent who started through that link where a resume token goes). Every
+other parameter names review X's things (public id, action item, pending suggestion): an
+attacker may learn those ids, so they must not matter.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from test_results import example_people
+from werkzeug.routing import Rule
+
+from survey import create_app
+from survey.auth import operations as auth_ops
+from survey.domain.scoring import score
+from survey.extensions import db, limiter
+from survey.models import Review, User, new_token
+from survey.questionnaires import catalogue, questionnaire_for
+from survey.respond import operations as respond_ops
+from survey.results import operations as results_ops
+from survey.results.data import pending_items, review_answers_for
+from survey.workspace import operations as workspace_ops
+
+FLAGSHIP = "vendor-value-review"
+PASSWORD = "correct horse battery"
+
+# --- the world ------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """Ids and raw tokens of the fixture world (built once, restored between cells)."""
+
+    user_a: str = ""  # public ids: the session holds these
+    user_b: str = ""
+    review_x: str = ""
+    review_y: str = ""
+    x_tokens: dict[str, str] = field(default_factory=dict)  # party -> shared-link token
+    y_tokens: dict[str, str] = field(default_factory=dict)
+    revoked: str = ""
+    resume: dict[str, str] = field(default_factory=dict)  # "x-client" ... -> resume token
+    invite: str = ""
+    client_of_x: str = ""  # public id of X's client organisation (in org A's portfolio)
+    item_x: str = ""  # an action item of X (a client proposal)
+    pending_x: str = ""  # a pending suggestion key of X
+
+
+def _start(organisation_name: str, email: str) -> User:
+    return auth_ops.create_account(
+        organisation_name, f"User of {organisation_name}", email, PASSWORD
+    )
+
+
+def _review(owner: User, client_name: str) -> tuple[Review, dict[str, str]]:
+    loaded = catalogue()[FLAGSHIP]
+    return workspace_ops.start_review(
+        owner.organisation, owner, loaded.questionnaire, loaded.source, client_name, None
+    )
+
+
+def _submit_everyone(review: Review) -> None:
+    """Both parties submit (the example answers), so the results exist."""
+    questionnaire = questionnaire_for(review)
+    for party, name, answers in example_people():
+        link = review.current_link(party)
+        assert link is not None
+        respondent, _ = respond_ops.start_response(link, name, None)
+        respond_ops.save_answers(respondent, questionnaire, answers)
+        respond_ops.submit_response(respondent, questionnaire)
+
+
+def _draft(review: Review, party: str) -> str:
+    """A respondent who started through the party's link and has not submitted: its token."""
+    link = review.current_link(party)
+    assert link is not None
+    _, token = respond_ops.start_response(link, "Draft", None)
+    return token
+
+
+def build_world() -> World:
+    """Org A with review X, org B with review Y (both fully answered), a revoked link."""
+    world = World()
+    user_a = _start("Acme Analytics", "dana@acme.example")
+    user_b = _start("Initech", "bill@initech.example")
+    x, world.x_tokens = _review(user_a, "Globex")
+    y, world.y_tokens = _review(user_b, "Umbrella")
+    for review in (x, y):
+        _submit_everyone(review)
+    world.resume = {
+        "x-client": _draft(x, "client"),
+        "x-vendor": _draft(x, "vendor"),
+        "y-client": _draft(y, "client"),
+    }
+    revoked, _ = _review(user_a, "Hooli")
+    world.revoked = _tokens_then_revoke(revoked)
+    _, world.invite = auth_ops.invite_colleague(user_a, "new@acme.example")
+    item = results_ops.propose_action(x, results_ops.Actor.client_link(), "Meet monthly", None)
+    world.item_x = item.public_id
+    result = score(questionnaire_for(x), review_answers_for(x))
+    world.pending_x = pending_items(x, result)[0].key
+    world.user_a, world.user_b = user_a.public_id, user_b.public_id
+    world.review_x, world.review_y = x.public_id, y.public_id
+    world.client_of_x = x.client.public_id
+    return world
+
+
+def _tokens_then_revoke(review: Review) -> str:
+    link = review.current_link("client")
+    assert link is not None
+    token = workspace_ops.link_token(link)
+    workspace_ops.revoke_link(review, "client")
+    return token
+
+
+# --- personas -------------------------------------------------------------------------------
+
+PERSONAS = ("anonymous", "vendor_a", "vendor_b", "client_x", "client_y", "vendor_x", "revoked")
+UNKNOWN = new_token()  # a well-formed token that opens nothing
+
+
+def login_as(persona: str, world: World) -> str | None:
+    """The user public id a session persona logs in as (None: no session)."""
+    return {"vendor_a": world.user_a, "vendor_b": world.user_b}.get(persona)
+
+
+def token_for(persona: str, kind: str, world: World) -> str:
+    """The token a persona puts into a URL parameter of the given kind."""
+    held: dict[str, dict[str, str]] = {
+        "client_x": {"link": world.x_tokens["client"], "resume": world.resume["x-client"]},
+        "client_y": {"link": world.y_tokens["client"], "resume": world.resume["y-client"]},
+        "vendor_x": {"link": world.x_tokens["vendor"], "resume": world.resume["x-vendor"]},
+        "revoked": {"link": world.revoked, "resume": world.revoked},
+    }
+    if persona in held:
+        return held[persona].get(kind, held[persona]["link"])
+    return world.invite if kind == "invite" else UNKNOWN
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """Expected statuses of one endpoint: per persona for GET and (if routed) POST.
+
+    `token` says what kind of token the route's ``<token>`` parameter takes.
+    """
+
+    get: dict[str, int] | None = None
+    post: dict[str, int] | None = None
+    token: str = "link"
+
+
+def every(status: int, **overrides: int) -> dict[str, int]:
+    """A row where every persona gets `status`, except the named ones."""
+    unknown = set(overrides) - set(PERSONAS)
+    assert not unknown, unknown
+    return {persona: overrides.get(persona, status) for persona in PERSONAS}
+
+
+#: Workspace and vendor results: login first (302 to /login), org B and links never see X.
+def vendor_only(ok: int) -> dict[str, int]:
+    return every(302, vendor_a=ok, vendor_b=404)
+
+
+#: Capability routes of the shared link: only a live link opens them, a session does not.
+def link_only(**ok: int) -> dict[str, int]:
+    return every(404, **ok)
+
+
+EXPECTED: dict[str, Row] = {
+    # accounts: public pages; a logged-in user is sent on to the workspace
+    "auth.login": Row(
+        get=every(200, vendor_a=302, vendor_b=302),
+        post=every(200, vendor_a=302, vendor_b=302),
+    ),
+    "auth.logout": Row(post=every(302)),
+    "auth.signup": Row(
+        get=every(200, vendor_a=302, vendor_b=302),
+        post=every(200, vendor_a=302, vendor_b=302),
+    ),
+    "auth.team": Row(
+        get=every(302, vendor_a=200, vendor_b=200), post=every(302, vendor_a=200, vendor_b=200)
+    ),
+    # the invitation opens for whoever holds it; a link token is not an invitation
+    "auth.accept_invitation": Row(
+        get=every(404, anonymous=200, vendor_a=200, vendor_b=200),
+        post=every(404, anonymous=200, vendor_a=200, vendor_b=200),
+        token="invite",
+    ),
+    # workspace
+    "workspace.index": Row(get=every(302, vendor_a=200, vendor_b=200)),
+    "workspace.client": Row(get=vendor_only(200)),
+    "workspace.new_review": Row(
+        get=every(302, vendor_a=200, vendor_b=200), post=every(302, vendor_a=200, vendor_b=200)
+    ),
+    "workspace.review": Row(get=vendor_only(200)),
+    "workspace.close": Row(get=vendor_only(200), post=vendor_only(302)),  # GET: confirm page
+    "workspace.reopen": Row(post=vendor_only(302)),
+    "workspace.revoke_link": Row(post=vendor_only(302)),
+    "workspace.reissue_link": Row(post=vendor_only(302)),
+    "workspace.set_due": Row(post=vendor_only(302)),
+    # respondent journey: shared link
+    "respond.welcome": Row(
+        get=link_only(client_x=200, client_y=200, vendor_x=200),
+        post=link_only(client_x=302, client_y=302, vendor_x=302),
+    ),
+    # respondent journey: personal resume link
+    "respond.resume": Row(get=link_only(client_x=302, client_y=302, vendor_x=302), token="resume"),
+    "respond.page": Row(
+        get=link_only(client_x=200, client_y=200, vendor_x=200),
+        post=link_only(client_x=302, client_y=302, vendor_x=302),
+        token="resume",
+    ),
+    "respond.autosave": Row(
+        post=link_only(client_x=400, client_y=400, vendor_x=400), token="resume"
+    ),
+    "respond.review": Row(
+        get=link_only(client_x=200, client_y=200, vendor_x=200),
+        post=link_only(client_x=422, client_y=422, vendor_x=422),
+        token="resume",
+    ),
+    "respond.thanks": Row(get=link_only(client_x=302, client_y=302, vendor_x=302), token="resume"),
+    # vendor results
+    "results.page": Row(get=vendor_only(200)),
+    "results.decide_pending": Row(post=vendor_only(302)),
+    "results.decide_item": Row(post=vendor_only(302)),
+    "results.add": Row(post=vendor_only(302)),
+    "results.edit": Row(get=vendor_only(200), post=vendor_only(302)),
+    "results.comment": Row(post=vendor_only(302)),
+    "results.next_review": Row(post=vendor_only(302)),
+    "results.vendor_pdf": Row(get=vendor_only(200)),
+    "results.export_json": Row(get=vendor_only(200)),
+    "results.export_csv": Row(get=vendor_only(200)),
+    # client results through the client link: Y's link reaches Y, never X's items
+    "shared_results.shared_page": Row(get=link_only(client_x=200, client_y=200)),
+    "shared_results.shared_comment": Row(post=link_only(client_x=302)),
+    "shared_results.shared_propose": Row(post=link_only(client_x=302, client_y=302)),
+    "shared_results.shared_pdf": Row(get=link_only(client_x=200, client_y=200)),
+}
+
+
+#: Parameters that are not tokens, filled from review X for every persona.
+def fill_params(rule: Rule, persona: str, kind: str, world: World) -> dict[str, Any]:
+    values = {
+        "public_id": world.review_x,
+        "client_public_id": world.client_of_x,
+        "party": "client",
+        "number": 1,
+        "item_id": world.item_x,
+        "key": world.pending_x,
+    }
+    params = {}
+    for name in rule.arguments:
+        if name == "token":
+            params[name] = token_for(persona, kind, world)
+        else:
+            params[name] = values[name]
+    return params
+
+
+# --- the app and its restorable world ---------------------------------------------------------
+
+
+class Matrix:
+    """One app for the module; the database is put back after every state-changing request."""
+
+    def __init__(self, folder: Path, **overrides: Any) -> None:
+        self.url = os.environ.get("SURVEY_TEST_DATABASE_URL") or f"sqlite:///{folder / 'matrix.db'}"
+        self.file = folder / "matrix.db"
+        self.snapshot = folder / "snapshot"
+        self.app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "matrix-secret",
+                "SQLALCHEMY_DATABASE_URI": self.url,
+                "SURVEY_INSTANCE": folder / "instance",
+                "WTF_CSRF_ENABLED": False,
+                "RATELIMIT_ENABLED": False,
+                "SERVER_NAME": "localhost",
+                "SURVEY_PASSWORD_HASH": "pbkdf2:sha256:1000",
+                **overrides,
+            }
+        )
+        self.dirty = True
+        self.world = World()
+
+    @property
+    def sqlite(self) -> bool:
+        return self.url.startswith("sqlite:")
+
+    def _files(self) -> list[str]:
+        return ["", "-wal", "-shm"]
+
+    def restore(self) -> None:
+        """Put the world back as built (copy of the SQLite file; rebuilt elsewhere).
+
+        Also hands the (process-wide) rate limiter back to this app's settings: another
+        app made meanwhile may have switched it on or pointed it at another storage.
+        """
+        limiter.init_app(self.app)
+        if not self.dirty:
+            return
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+            if self.sqlite and self.snapshot.exists():
+                for suffix in self._files():
+                    saved = self.snapshot / f"matrix.db{suffix}"
+                    live = Path(f"{self.file}{suffix}")
+                    live.unlink(missing_ok=True)
+                    if saved.exists():
+                        shutil.copyfile(saved, live)
+            else:
+                self._build()
+        self.dirty = False
+
+    def rebuild(self) -> None:
+        """Build the world afresh (new tokens, new ids) and take a new snapshot of it."""
+        shutil.rmtree(self.snapshot, ignore_errors=True)
+        self.dirty = True
+        self.restore()
+
+    def _build(self) -> None:
+        db.drop_all()
+        db.create_all()
+        self.world = build_world()
+        db.session.remove()
+        db.engine.dispose()
+        if self.sqlite:
+            self.snapshot.mkdir(exist_ok=True)
+            for suffix in self._files():
+                live = Path(f"{self.file}{suffix}")
+                if live.exists():
+                    shutil.copyfile(live, self.snapshot / f"matrix.db{suffix}")
+
+    def close(self) -> None:
+        with self.app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Matrix]:
+    built = Matrix(tmp_path_factory.mktemp("authz"))
+    yield built
+    built.close()
+
+
+def rules(app: Flask) -> dict[str, Rule]:
+    return {r.endpoint: r for r in app.url_map.iter_rules() if r.endpoint != "static"}
+
+
+def request_as(matrix: Matrix, endpoint: str, method: str, persona: str) -> int:
+    """Make one request as a persona and return the status."""
+    matrix.restore()
+    world = matrix.world
+    rule = rules(matrix.app)[endpoint]
+    row = EXPECTED[endpoint]
+    client: FlaskClient = matrix.app.test_client()
+    user = login_as(persona, world)
+    if user is not None:
+        with client.session_transaction() as session:
+            session["_user_id"] = user
+            session["_fresh"] = True
+    with matrix.app.test_request_context():
+        path = rule.build(fill_params(rule, persona, row.token, world), append_unknown=False)
+    assert path is not None
+    url = path[1]
+    if method == "POST":
+        matrix.dirty = True
+        response = client.post(url, data={"probe": "1"})
+    else:
+        response = client.get(url)
+    return response.status_code
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+def test_every_route_has_an_entry(matrix: Matrix) -> None:
+    """A new route fails here until its row says who may reach it, for each of its methods."""
+    routed = rules(matrix.app)
+    assert set(routed) == set(EXPECTED), {
+        "routes without an entry": sorted(set(routed) - set(EXPECTED)),
+        "entries without a route": sorted(set(EXPECTED) - set(routed)),
+    }
+    for endpoint, rule in routed.items():
+        methods = (rule.methods or set()) - {"HEAD", "OPTIONS"}
+        row = EXPECTED[endpoint]
+        assert ("GET" in methods) == (row.get is not None), endpoint
+        assert ("POST" in methods) == (row.post is not None), endpoint
+        assert not methods - {"GET", "POST"}, f"{endpoint}: add a column for {methods}"
+        for cells in (row.get, row.post):
+            assert cells is None or set(cells) == set(PERSONAS), endpoint
+
+
+CELLS = [
+    (endpoint, method, persona)
+    for endpoint, row in sorted(EXPECTED.items())
+    for method, cells in (("GET", row.get), ("POST", row.post))
+    if cells is not None
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("endpoint", "method", "persona"), CELLS)
+def test_cell(matrix: Matrix, endpoint: str, method: str, persona: str) -> None:
+    row = EXPECTED[endpoint]
+    cells = row.get if method == "GET" else row.post
+    assert cells is not None
+    assert request_as(matrix, endpoint, method, persona) == cells[persona]

@@ -1,0 +1,144 @@
+"""`survey demo` and `survey create-user`: the commands that make accounts and demo data."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from werkzeug.security import check_password_hash
+
+from survey.cli import main
+from survey.extensions import db
+from survey.models import Organisation, Respondent, Review, ShareLink, User, hash_token
+
+LINES = [
+    r"Log in at http://127\.0\.0\.1:5000/login as demo@example\.com with password (\S+)",
+    r"Review: http://127\.0\.0\.1:5000/reviews/([\w-]+)",
+    r"Vendor link: http://127\.0\.0\.1:5000/r/([\w-]+)",
+    r"Client link: http://127\.0\.0\.1:5000/r/([\w-]+)",
+]
+
+
+def _demo(runner: FlaskCliRunner, *args: str) -> list[str]:
+    result = runner.invoke(main, ["demo", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def _counts() -> tuple[int, ...]:
+    return tuple(
+        db.session.scalar(sa.select(sa.func.count(model.id)))
+        for model in (Organisation, User, Review, ShareLink, Respondent)
+    )
+
+
+def test_demo_prints_login_review_and_two_links(app: Flask, runner: FlaskCliRunner) -> None:
+    lines = _demo(runner)
+    assert len(lines) == 4
+    found = [re.fullmatch(pattern, line) for pattern, line in zip(LINES, lines, strict=True)]
+    assert all(found), lines
+    password, review_id, vendor_token, client_token = (m.group(1) for m in found if m)
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "demo@example.com"))
+        assert user is not None and check_password_hash(user.password_hash, password)
+        assert user.organisation.name == "Acme Analytics"
+        review = db.session.scalar(sa.select(Review).where(Review.public_id == review_id))
+        assert review is not None
+        assert (review.questionnaire_id, review.client_name) == ("vendor-value-review", "Globex")
+        for party, token in (("vendor", vendor_token), ("client", client_token)):
+            link = review.current_link(party)
+            assert link is not None and link.token_hash == hash_token(token)
+
+
+def test_demo_respondents_answered_and_submitted(app: Flask, runner: FlaskCliRunner) -> None:
+    _demo(runner)
+    with app.app_context():
+        review = db.session.scalar(sa.select(Review))
+        assert review is not None
+        vendor, client = review.respondents_of("vendor"), review.respondents_of("client")
+        assert (len(vendor), len(client)) == (2, 3)
+        assert all(r.is_submitted for r in vendor + client)
+        assert all(len(r.answers) >= 20 for r in vendor + client)
+        # The example file's people, when it is there: "Dana (account director)".
+        assert vendor[0].name == "Dana" and vendor[0].role == "account director"
+
+
+def test_demo_is_idempotent(app: Flask, runner: FlaskCliRunner) -> None:
+    first = _demo(runner)
+    with app.app_context():
+        before = _counts()
+    assert _demo(runner) == first
+    with app.app_context():
+        assert _counts() == before == (1, 1, 1, 2, 5)
+
+
+def test_demo_recovers_a_revoked_link_and_takes_a_base_url(
+    app: Flask, client: Any, runner: FlaskCliRunner
+) -> None:
+    first = _demo(runner)
+    with app.app_context():
+        review = db.session.scalar(sa.select(Review))
+        assert review is not None
+        from survey.workspace.operations import revoke_link
+
+        revoke_link(review, "client")
+    lines = _demo(runner, "--base-url", "https://rapport.example/")
+    assert lines[1] == first[1].replace("http://127.0.0.1:5000", "https://rapport.example")
+    assert lines[2] == first[2].replace("http://127.0.0.1:5000", "https://rapport.example")
+    assert lines[3].startswith("Client link: https://rapport.example/r/")
+    assert lines[3].rsplit("/", 1)[1] != first[3].rsplit("/", 1)[1]
+
+
+def test_demo_login_works_in_the_browser_flow(
+    app: Flask, client: Any, runner: FlaskCliRunner
+) -> None:
+    lines = _demo(runner)
+    password = re.fullmatch(LINES[0], lines[0]).group(1)  # type: ignore[union-attr]
+    response = client.post("/login", data={"email": "demo@example.com", "password": password})
+    assert response.status_code == 302
+    review_path = lines[1].removeprefix("Review: http://127.0.0.1:5000")
+    page = client.get(review_path).get_data(as_text=True)
+    assert "2 submitted, 0 in progress" in page and "3 submitted, 0 in progress" in page
+
+
+def test_create_user_makes_an_organisation_then_joins_it(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    args = ["create-user", "--organisation", "Acme Analytics", "--password", "a long password"]
+    first = runner.invoke(main, [*args, "--email", "Dana@Acme.example", "--name", "Dana"])
+    assert first.exit_code == 0, first.output
+    assert "new organisation Acme Analytics" in first.output
+    second = runner.invoke(main, [*args, "--email", "sam@acme.example", "--name", "Sam"])
+    assert "existing organisation Acme Analytics" in second.output
+    with app.app_context():
+        users = list(db.session.scalars(sa.select(User).order_by(User.id)))
+        assert [u.email for u in users] == ["dana@acme.example", "sam@acme.example"]
+        assert users[0].organisation_id == users[1].organisation_id
+        assert check_password_hash(users[0].password_hash, "a long password")
+
+
+def test_create_user_prompts_for_the_password(app: Flask, runner: FlaskCliRunner) -> None:
+    result = runner.invoke(
+        main,
+        ["create-user", "--email", "dana@acme.example", "--name", "Dana", "--organisation", "Acme"],
+        input="typed password\ntyped password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "typed password" not in result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User))
+        assert user is not None and check_password_hash(user.password_hash, "typed password")
+
+
+def test_create_user_refuses_short_password_and_taken_email(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    base = ["create-user", "--email", "dana@acme.example", "--name", "Dana", "--organisation", "A"]
+    short = runner.invoke(main, [*base, "--password", "short"])
+    assert short.exit_code == 2 and "at least 10 characters" in short.output
+    assert runner.invoke(main, [*base, "--password", "long enough now"]).exit_code == 0
+    taken = runner.invoke(main, [*base, "--password", "long enough now"])
+    assert taken.exit_code == 1 and "already exists" in taken.output

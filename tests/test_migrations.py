@@ -1,0 +1,109 @@
+"""Migrations: an empty database upgrades to the models' schema, and data survives upgrades."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+
+from survey import create_app
+from survey.extensions import db
+
+INITIAL_TABLES = {
+    "organisation",
+    "user_account",
+    "invitation",
+    "client",
+    "review",
+    "share_link",
+    "respondent",
+    "answer",
+}
+
+
+def _wipe() -> None:
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+def empty_app(tmp_path: Path) -> Iterator[Flask]:
+    """The app on a database with no tables at all (not even made from the models)."""
+    url = os.environ.get("SURVEY_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'mig.db'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SURVEY_INSTANCE": tmp_path})
+    with app.app_context():
+        _wipe()
+        yield app
+        db.session.remove()
+        _wipe()
+        db.engine.dispose()
+
+
+def _tables() -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names())
+
+
+def test_upgrade_an_empty_database_to_head_gives_the_models_tables(empty_app: Flask) -> None:
+    upgrade()
+    assert _tables() == set(db.metadata.tables) | {"alembic_version"}
+
+
+def test_head_matches_the_models_column_for_column(empty_app: Flask) -> None:
+    upgrade()
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_first_revision_makes_the_initial_tables(empty_app: Flask) -> None:
+    upgrade(revision="0001_initial")
+    assert _tables() == INITIAL_TABLES | {"alembic_version"}
+    downgrade(revision="base")
+    assert _tables() == {"alembic_version"}
+
+
+def test_data_made_at_the_first_revision_survives_upgrading(empty_app: Flask) -> None:
+    upgrade(revision="0001_initial")
+    now = "2025-01-01 12:00:00"
+    statements = [
+        "INSERT INTO organisation (id, public_id, name, created_at)"
+        f" VALUES (1, 'org1', 'Acme Analytics', '{now}')",
+        "INSERT INTO user_account (id, public_id, organisation_id, email, name, password_hash,"
+        f" created_at) VALUES (1, 'usr1', 1, 'dana@acme.example', 'Dana', 'x', '{now}')",
+        f"INSERT INTO client (id, public_id, organisation_id, name, created_at)"
+        f" VALUES (1, 'cli1', 1, 'Globex', '{now}')",
+        "INSERT INTO review (id, public_id, organisation_id, client_id, questionnaire_id,"
+        " questionnaire_version, questionnaire_source, vendor_name, client_name, status,"
+        " client_sees_results, created_by_id, created_at) VALUES (1, 'rev1', 1, 1,"
+        " 'vendor-value-review', 1, 'id: x', 'Acme Analytics', 'Globex', 'open', true, 1,"
+        f" '{now}')",
+        "INSERT INTO share_link (id, review_id, party, salt, token_hash, created_at)"
+        f" VALUES (1, 1, 'client', 'salt1', 'hash1', '{now}')",
+        "INSERT INTO respondent (id, public_id, review_id, party, name, resume_token_hash,"
+        " started_at, submitted_at) VALUES (1, 'res1', 1, 'client', 'Hiro', 'hash2',"
+        f" '{now}', '{now}')",
+        "INSERT INTO answer (id, respondent_id, question_id, value, updated_at)"
+        f" VALUES (1, 1, 'knows-priorities', '4', '{now}')",
+    ]
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(sa.text(statement))
+    upgrade()
+    with db.engine.connect() as connection:
+        review = connection.execute(
+            sa.text("SELECT public_id, client_name, status FROM review")
+        ).one()
+        answer = connection.execute(sa.text("SELECT question_id, value FROM answer")).one()
+        link = connection.execute(sa.text("SELECT salt, token_hash FROM share_link")).one()
+    assert tuple(review) == ("rev1", "Globex", "open")
+    assert answer[0] == "knows-priorities" and answer[1] in (4, "4")
+    assert tuple(link) == ("salt1", "hash1")

@@ -1,0 +1,933 @@
+"""Hand-computed cases for every scoring rule of the questionnaire format.
+
+The questionnaire is tests/data/scoring/small.yaml. Useful facts for the arithmetic:
+scale `agreement` has 5 choices, raw 1..5 normalise to 0, 25, 50, 75, 100; scale
+`likelihood` is the range 0..10, raw v normalises to 10·v. Dimension `listening` holds
+knows-priorities (weight 1) and hears-us (weight 3), plus the importance question
+listening-matters; `communicating` (dimension weight 3) holds keeps-informed and the
+client-only knows-strategy; `collaborating` holds firefighting (reversed), last-contacts
+(multiple, scored 100/80/20/0) and meeting-mix (single, scored 100/50/25).
+Levels: confidant needs listening 50; consultant communicating 60 and listening 70;
+partner overall 80.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from survey.domain.answers import (
+    AnswersError,
+    from_answers_document,
+    load_answers,
+    parse_answers,
+    to_answers_document,
+)
+from survey.domain.kinds import KINDS, AnswerError, kind_of
+from survey.domain.model import Questionnaire, ShowIf
+from survey.domain.report import render_json, render_text
+from survey.domain.scoring import (
+    Respondent,
+    ReviewAnswers,
+    ReviewResult,
+    score,
+    shown_questions,
+    visible_answers,
+)
+
+DATA = Path(__file__).parent / "data" / "scoring"
+BASE: dict[str, Any] = yaml.safe_load((DATA / "small.yaml").read_text(encoding="utf-8"))
+
+
+def make_questionnaire(**changes: Any) -> Questionnaire:
+    """small.yaml with some top-level keys replaced."""
+    data = copy.deepcopy(BASE)
+    data.update(changes)
+    return Questionnaire.model_validate(data)
+
+
+QN = make_questionnaire()
+
+
+def review(
+    vendor: list[dict[str, Any]] | None = None, client: list[dict[str, Any]] | None = None
+) -> ReviewAnswers:
+    """Canonical answers per respondent (scale: raw int, choice: label(s), text: str)."""
+    return ReviewAnswers(
+        vendor_org="Acme",
+        client_org="Globex",
+        vendor=[Respondent("vendor", answers) for answers in vendor or []],
+        client=[Respondent("client", answers) for answers in client or []],
+    )
+
+
+def run(
+    vendor: list[dict[str, Any]] | None = None,
+    client: list[dict[str, Any]] | None = None,
+    questionnaire: Questionnaire = QN,
+) -> ReviewResult:
+    return score(questionnaire, review(vendor, client))
+
+
+def question_result(result: ReviewResult, question_id: str) -> Any:
+    return next(q for q in result.questions if q.id == question_id)
+
+
+def full_review() -> ReviewAnswers:
+    return load_answers(str(DATA / "answers.yaml"), QN)
+
+
+# --- kinds: coercion ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(4, 4), ("4", 4), ("Agree", 4), (" Agree ", 4), (4.0, 4), (None, None), ("Don't know", None)],
+)
+def test_scale_answer_is_its_value_its_text_or_its_label(raw: Any, expected: int | None) -> None:
+    question = QN.question("knows-priorities")
+    assert kind_of(question).coerce(QN, question, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("question_id", "raw", "message"),
+    [
+        (
+            "knows-priorities",
+            "Agre",
+            "'Agre' is not a choice of scale 'agreement' (did you mean 'Agree'?)",
+        ),
+        ("knows-priorities", 6, "6 is outside scale 'agreement' (1 to 5)"),
+        ("knows-priorities", "0", "0 is outside scale 'agreement' (1 to 5)"),
+        ("knows-priorities", True, "True is not a point of scale 'agreement'"),
+        ("knows-priorities", 3.5, "3.5 is not a point of scale 'agreement'"),
+        ("hears-us", "11", "11 is outside scale 'likelihood' (0 to 10)"),
+        (
+            "hears-us",
+            "lots",
+            "'lots' is not a point of scale 'likelihood' (a whole number from 0 to 10)",
+        ),
+    ],
+)
+def test_scale_answer_that_does_not_fit_says_why(question_id: str, raw: Any, message: str) -> None:
+    question = QN.question(question_id)
+    with pytest.raises(AnswerError) as caught:
+        kind_of(question).coerce(QN, question, raw)
+    assert str(caught.value) == message
+
+
+def test_choice_answers_are_labels_and_lists_for_multiple() -> None:
+    single, multiple = QN.question("meeting-mix"), QN.question("last-contacts")
+    choice = KINDS["choice"]
+    assert choice.coerce(QN, single, "Mixed") == "Mixed"
+    assert choice.coerce(QN, single, None) is None
+    assert choice.coerce(QN, multiple, "Firefighting") == ["Firefighting"]
+    assert choice.coerce(QN, multiple, ["Firefighting", "Adding value", "Firefighting"]) == [
+        "Firefighting",
+        "Adding value",
+    ]
+    assert choice.coerce(QN, multiple, []) is None
+
+
+def test_choice_answer_that_does_not_fit_says_why() -> None:
+    single, multiple = QN.question("meeting-mix"), QN.question("last-contacts")
+    choice = KINDS["choice"]
+    with pytest.raises(
+        AnswerError, match=r"'Mixd' is not one of its choices \(did you mean 'Mixed'\?\)"
+    ):
+        choice.coerce(QN, single, "Mixd")
+    with pytest.raises(AnswerError, match="takes one choice, not a list"):
+        choice.coerce(QN, single, ["Mixed"])
+    with pytest.raises(AnswerError, match="'Nope' is not one of its choices"):
+        choice.coerce(QN, multiple, ["Firefighting", "Nope"])
+
+
+def test_text_answer_is_stripped_empty_is_none_too_long_names_max_length() -> None:
+    question = QN.question("more-valued")
+    text = KINDS["text"]
+    assert text.coerce(QN, question, "  Visit more often \n") == "Visit more often"
+    assert text.coerce(QN, question, "   ") is None
+    assert text.coerce(QN, question, 42) == "42"
+    with pytest.raises(AnswerError, match="over its max_length of 2000"):
+        text.coerce(QN, question, "x" * 2001)
+    assert text.coerce(QN, question, "x" * 2000) == "x" * 2000
+    with pytest.raises(AnswerError, match="expects text"):
+        text.coerce(QN, question, True)
+
+
+# --- kinds: normalisation (rule 1) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question_id", "answer", "expected"),
+    [
+        ("knows-priorities", 1, 0.0),  # 100·(1−1)/(5−1)
+        ("knows-priorities", 4, 75.0),  # 100·(4−1)/(5−1)
+        ("knows-priorities", 5, 100.0),
+        ("hears-us", 0, 0.0),  # 100·(0−0)/(10−0)
+        ("hears-us", 7, 70.0),
+        ("hears-us", 10, 100.0),
+        ("firefighting", 2, 75.0),  # reversed: 100 − 25
+        ("firefighting", 5, 0.0),  # reversed: 100 − 100
+        ("meeting-mix", "Mostly remote", 25.0),  # scored single choice: its score
+        ("last-contacts", ["Firefighting"], 20.0),
+        ("last-contacts", ["Firefighting", "An escalation"], 10.0),  # mean of 20 and 0
+        ("last-contacts", ["Building the relationship", "Adding value"], 90.0),  # (100+80)/2
+        ("mood", "Good", None),  # unscored choice
+        ("more-valued", "text", None),
+        ("knows-priorities", None, None),
+        ("last-contacts", None, None),
+    ],
+)
+def test_answers_normalise_onto_0_to_100(
+    question_id: str, answer: Any, expected: float | None
+) -> None:
+    question = QN.question(question_id)
+    assert kind_of(question).normalise(QN, question, answer) == expected
+
+
+def _test(**kwargs: Any) -> ShowIf:
+    return ShowIf.model_validate({"question": "x", **kwargs})
+
+
+@pytest.mark.parametrize(
+    ("question_id", "answer", "test", "expected"),
+    [
+        ("knows-priorities", 4, {"equals": 4}, True),
+        ("knows-priorities", 4, {"equals": "Agree"}, True),  # a label stands for its value
+        ("knows-priorities", 3, {"equals": 4}, False),
+        ("knows-priorities", 3, {"in": [1, 2, 3]}, True),
+        ("knows-priorities", 2, {"at_most": 2}, True),
+        ("knows-priorities", 3, {"at_most": 2}, False),
+        ("knows-priorities", 3, {"at_least": 3}, True),
+        ("knows-priorities", None, {"at_most": 5}, False),  # unanswered never matches
+        ("firefighting", 5, {"at_least": 5}, True),  # raw values, reverse does not apply
+        ("meeting-mix", "Mixed", {"equals": "Mixed"}, True),
+        ("meeting-mix", "Mixed", {"in": ["Mostly remote"]}, False),
+        ("last-contacts", ["Adding value", "Firefighting"], {"equals": "Firefighting"}, True),
+        ("last-contacts", ["Adding value"], {"equals": "Firefighting"}, False),
+        (
+            "last-contacts",
+            ["Adding value", "An escalation"],
+            {"in": ["Firefighting", "An escalation"]},
+            True,
+        ),
+        ("last-contacts", ["Adding value"], {"in": ["Firefighting", "An escalation"]}, False),
+        ("mood", "Good", {"at_least": 1}, False),
+    ],
+)
+def test_matches_follows_show_if_semantics(
+    question_id: str, answer: Any, test: dict[str, Any], expected: bool
+) -> None:
+    question = QN.question(question_id)
+    assert kind_of(question).matches(QN, question, answer, _test(**test)) is expected
+
+
+def test_summaries_show_labels() -> None:
+    def summary(question_id: str, answer: Any) -> str:
+        question = QN.question(question_id)
+        return kind_of(question).summarise(QN, question, answer)
+
+    assert summary("knows-priorities", 4) == "Agree"
+    assert summary("hears-us", 10) == "10 – Extremely likely"
+    assert summary("hears-us", 6) == "6"
+    assert (
+        summary("last-contacts", ["Firefighting", "Adding value"]) == "Firefighting, Adding value"
+    )
+    assert summary("more-valued", None) == "No answer"
+
+
+# --- show_if and stale answers -----------------------------------------------------------
+
+
+def test_hidden_question_answer_is_discarded_and_unanswered_hides() -> None:
+    stale = {"last-contacts": ["Adding value"], "firefight-cause": "old reason"}
+    assert "firefight-cause" not in visible_answers(QN, "vendor", stale)
+    assert QN.question("firefight-cause") not in shown_questions(QN, "vendor", stale)
+    live = {"last-contacts": ["Adding value", "An escalation"], "firefight-cause": "a bug"}
+    assert visible_answers(QN, "vendor", live)["firefight-cause"] == "a bug"
+    assert QN.question("firefight-cause") in shown_questions(QN, "vendor", live)
+    assert QN.question("firefight-cause") not in shown_questions(QN, "vendor", {})
+
+
+def test_answers_to_questions_not_asked_of_the_party_are_dropped() -> None:
+    answers = {"knows-strategy": 2, "keeps-informed": 4, "mood": None}
+    assert visible_answers(QN, "vendor", answers) == {"keeps-informed": 4}
+    assert visible_answers(QN, "client", answers) == {"knows-strategy": 2, "keeps-informed": 4}
+    assert QN.question("knows-strategy") not in shown_questions(QN, "vendor", answers)
+
+
+def test_show_if_is_judged_on_answers_already_visible() -> None:
+    # c shows when b ≥ 3, b shows when a is "yes". With a = "no", b's answer is stale,
+    # so c must hide too even though the stale b (4) would pass its test.
+    chain = make_questionnaire(
+        sections=[
+            {
+                "id": "s",
+                "title": "S",
+                "questions": [
+                    {"id": "a", "kind": "choice", "choices": ["yes", "no"], "ask": "A?"},
+                    {
+                        "id": "b",
+                        "scale": "agreement",
+                        "ask": "B?",
+                        "show_if": {"question": "a", "equals": "yes"},
+                    },
+                    {
+                        "id": "c",
+                        "kind": "text",
+                        "ask": "C?",
+                        "show_if": {"question": "b", "at_least": 3},
+                    },
+                ],
+            }
+        ],
+        levels=[{"id": "only", "title": "Only"}],
+        actions=[],
+    )
+    answers = {"a": "no", "b": 4, "c": "stale"}
+    assert visible_answers(chain, "client", answers) == {"a": "no"}
+    assert [q.id for q in shown_questions(chain, "client", answers)] == ["a"]
+    answers["a"] = "yes"
+    assert visible_answers(chain, "client", answers) == answers
+    assert [q.id for q in shown_questions(chain, "client", answers)] == ["a", "b", "c"]
+
+
+def test_hidden_answers_do_not_count_in_scores() -> None:
+    # strategy-detail proposes only when knows-strategy ≤ 2: raw 3 hides it.
+    result = run(client=[{"knows-strategy": 3, "strategy-detail": "stale"}])
+    assert result.proposals == ()
+    result = run(client=[{"knows-strategy": 2, "strategy-detail": "live"}])
+    assert [p.text for p in result.proposals] == ["live"]
+
+
+# --- question, dimension and overall scores (rules 2 and 3) ------------------------------
+
+
+def test_question_score_is_mean_over_respondents_who_answered() -> None:
+    # raw 4 → 75 and raw 2 → 25: mean 50; the "Don't know" (None) and silent ones do not count.
+    result = run(
+        client=[{"knows-priorities": 4}, {"knows-priorities": 2}, {"knows-priorities": None}, {}]
+    )
+    assert question_result(result, "knows-priorities").client == 50.0
+    assert question_result(result, "knows-priorities").vendor is None
+
+
+def test_dimension_is_weighted_mean_of_its_question_scores() -> None:
+    # listening = (100·1 + 50·3) / (1 + 3) = 62.5
+    result = run(vendor=[{"knows-priorities": 5, "hears-us": 5}])
+    assert result.dimension("listening").vendor == 62.5
+
+
+def test_question_without_score_is_left_out_of_its_dimension() -> None:
+    # only hears-us (70) is answered: listening = 70, not (0·1 + 70·3)/4
+    result = run(vendor=[{"hears-us": 7}])
+    assert result.dimension("listening").vendor == 70.0
+
+
+def test_scored_choices_count_in_their_dimension_and_reverse_applies() -> None:
+    # collaborating = mean(firefighting reversed 100 − 0 = 100, last-contacts (20+0)/2 = 10,
+    # meeting-mix 50) = 160 / 3
+    result = run(
+        vendor=[
+            {
+                "firefighting": 1,
+                "last-contacts": ["Firefighting", "An escalation"],
+                "meeting-mix": "Mixed",
+            }
+        ]
+    )
+    assert result.dimension("collaborating").vendor == pytest.approx(160 / 3)
+
+
+def test_dimension_and_overall_are_null_without_scores() -> None:
+    result = run(vendor=[{"mood": "Good", "more-valued": "x"}])
+    assert result.dimension("listening").vendor is None
+    assert result.overall.vendor is None
+    assert result.overall.client is None
+
+
+def test_overall_is_dimension_weighted_mean_of_non_null_dimensions() -> None:
+    # listening 100 (weight 1), communicating 0 (weight 3), collaborating null:
+    # (100·1 + 0·3) / 4 = 25
+    result = run(vendor=[{"knows-priorities": 5, "keeps-informed": 1}])
+    assert result.overall.vendor == 25.0
+
+
+def test_importance_questions_make_importance_not_performance() -> None:
+    # listening-matters raw 4 → 75 (client) and raw 2 → 25 (vendor); no performance answers
+    result = run(vendor=[{"listening-matters": 2}], client=[{"listening-matters": 4}])
+    listening = result.dimension("listening")
+    assert (listening.importance.vendor, listening.importance.client) == (25.0, 75.0)
+    assert (listening.vendor, listening.client) == (None, None)
+    # importance questions are listed in `questions` too, with their gap (25 − 75)
+    assert question_result(result, "listening-matters").gap == -50.0
+    assert question_result(result, "listening-matters").status == "hidden_strength"
+
+
+def test_questions_list_scale_and_scored_choice_questions_in_file_order() -> None:
+    ids = [q.id for q in run().questions]
+    assert ids == [
+        "knows-priorities",
+        "hears-us",
+        "listening-matters",
+        "keeps-informed",
+        "firefighting",
+        "last-contacts",
+        "meeting-mix",
+        "knows-strategy",
+    ]
+
+
+# --- gaps and statuses (rule 4) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("vendor_raw", "client_raw", "gap", "status"),
+    [
+        (7, 5, 20.0, "blind_spot"),  # 70 − 50 = 20: exactly the threshold
+        (5, 7, -20.0, "hidden_strength"),  # 50 − 70 = −20
+        (6, 5, 10.0, "aligned"),
+        (4, 5, -10.0, "aligned"),
+        (5, 5, 0.0, "aligned"),
+        (10, 0, 100.0, "blind_spot"),
+    ],
+)
+def test_gap_and_status_at_the_threshold(
+    vendor_raw: int, client_raw: int, gap: float, status: str
+) -> None:
+    result = run(vendor=[{"hears-us": vendor_raw}], client=[{"hears-us": client_raw}])
+    assert question_result(result, "hears-us").gap == gap
+    assert question_result(result, "hears-us").status == status
+    assert result.dimension("listening").gap == gap
+    assert result.dimension("listening").status == status
+
+
+def test_gap_threshold_comes_from_the_file() -> None:
+    # 75 − 50 = 25: a blind spot at the default 20, aligned at 30
+    answers = {"vendor": [{"knows-priorities": 4}], "client": [{"knows-priorities": 3}]}
+    assert run(**answers).dimension("listening").status == "blind_spot"
+    wide = make_questionnaire(gap_threshold=30)
+    assert run(**answers, questionnaire=wide).dimension("listening").status == "aligned"
+
+
+def test_gap_is_null_when_one_party_has_no_score() -> None:
+    result = run(vendor=[{"hears-us": 7}])
+    assert question_result(result, "hears-us").gap is None
+    assert question_result(result, "hears-us").status is None
+    assert result.dimension("listening").gap is None
+
+
+# --- priority and quadrants (rule 5) -----------------------------------------------------
+
+
+def test_priority_uses_client_importance() -> None:
+    # importance 75 (raw 4), client score 40: 75 × (100 − 40) / 100 = 45
+    result = run(client=[{"hears-us": 4, "listening-matters": 4}])
+    assert result.dimension("listening").priority == 45.0
+
+
+def test_priority_takes_importance_100_when_client_rated_none() -> None:
+    # vendor importance does not count: 100 × (100 − 40) / 100 = 60
+    result = run(vendor=[{"listening-matters": 1}], client=[{"hears-us": 4}])
+    assert result.dimension("listening").priority == 60.0
+
+
+def test_priority_is_null_without_client_score() -> None:
+    result = run(vendor=[{"hears-us": 4}], client=[{"listening-matters": 5}])
+    assert result.dimension("listening").priority is None
+
+
+@pytest.mark.parametrize(
+    ("matters_raw", "hears_raw", "quadrant"),
+    [
+        (3, 5, "keep_it_up"),  # importance 50, score 50: both at the cut
+        (3, 4, "concentrate_here"),  # 50, 40
+        (5, 0, "concentrate_here"),  # 100, 0
+        (2, 4, "low_priority"),  # 25, 40
+        (2, 5, "possible_overkill"),  # 25, 50
+        (None, 5, None),  # importance not rated
+        (3, None, None),  # score missing
+    ],
+)
+def test_quadrant_from_client_importance_and_score(
+    matters_raw: int | None, hears_raw: int | None, quadrant: str | None
+) -> None:
+    result = run(client=[{"listening-matters": matters_raw, "hears-us": hears_raw}])
+    assert result.dimension("listening").quadrant == quadrant
+
+
+# --- levels ------------------------------------------------------------------------------
+
+
+def party_level(vendor: dict[str, Any]) -> str:
+    return run(vendor=[vendor]).levels.vendor
+
+
+def test_level_requirement_holds_at_exactly_the_minimum() -> None:
+    assert party_level({"hears-us": 5}) == "confidant"  # listening 50 ≥ 50
+    assert party_level({"hears-us": 4}) == "vendor"  # listening 40 < 50
+
+
+def test_level_needs_every_requirement() -> None:
+    # listening 70, communicating 75 (raw 4): consultant; with communicating 50: confidant
+    assert party_level({"hears-us": 7, "keeps-informed": 4}) == "consultant"
+    assert party_level({"hears-us": 7, "keeps-informed": 3}) == "confidant"
+
+
+def test_level_needs_every_level_below_it() -> None:
+    # listening 25, communicating 100 (×3), collaborating 100: overall (25 + 300 + 100)/5 = 85
+    # meets partner's "overall 80", but confidant's "listening 50" fails: still a vendor.
+    answers = {"knows-priorities": 2, "keeps-informed": 5, "firefighting": 1}
+    assert run(vendor=[answers]).overall.vendor == 85.0
+    assert party_level(answers) == "vendor"
+
+
+def test_missing_score_fails_a_requirement() -> None:
+    # communicating 100 and collaborating 100 make overall 100, but listening is missing
+    assert party_level({"keeps-informed": 5, "firefighting": 1}) == "vendor"
+
+
+def test_agreed_level_is_the_lower_and_next_lists_what_is_missing() -> None:
+    # vendor: listening 60 (hears 6), communicating 25 (keeps-informed 2) → confidant
+    # client: listening 50 (hears 5), communicating missing → confidant
+    result = run(vendor=[{"hears-us": 6, "keeps-informed": 2}], client=[{"hears-us": 5}])
+    levels = result.levels.to_dict()
+    assert (levels["vendor"], levels["client"], levels["agreed"]) == ("confidant",) * 3
+    # consultant requires {communicating: 60, listening: 70}: that order, vendor first
+    assert levels["next"] == {
+        "id": "consultant",
+        "missing": [
+            {"dimension": "communicating", "party": "vendor", "score": 25.0, "needed": 60},
+            {"dimension": "communicating", "party": "client", "score": None, "needed": 60},
+            {"dimension": "listening", "party": "vendor", "score": 60.0, "needed": 70},
+            {"dimension": "listening", "party": "client", "score": 50.0, "needed": 70},
+        ],
+    }
+
+
+def test_next_lists_only_unmet_requirements_of_the_level_above_agreed() -> None:
+    # vendor consultant (listening 70, communicating 75); client vendor (listening 40)
+    result = run(vendor=[{"hears-us": 7, "keeps-informed": 4}], client=[{"hears-us": 4}])
+    assert (result.levels.vendor, result.levels.client, result.levels.agreed) == (
+        "consultant",
+        "vendor",
+        "vendor",
+    )
+    assert result.levels.to_dict()["next"] == {
+        "id": "confidant",
+        "missing": [{"dimension": "listening", "party": "client", "score": 40.0, "needed": 50}],
+    }
+
+
+def test_next_is_null_at_the_top_level() -> None:
+    # listening 100, communicating 100, overall 100 for both: partner
+    top = {"knows-priorities": 5, "hears-us": 10, "keeps-informed": 5}
+    result = run(vendor=[top], client=[top])
+    assert result.levels.agreed == "partner"
+    assert result.levels.next is None
+    assert result.to_dict()["levels"]["next"] is None
+
+
+# --- actions -----------------------------------------------------------------------------
+# Judged on the full review of answers.yaml, whose numbers are worked out in
+# test_full_review_matches_hand_computed_json: listening vendor 85, client 50 (gap 35,
+# blind spot; client importance 75 → keep it up); communicating 75 / 50 (quadrant null);
+# collaborating 82.5 / 37.5; agreed level confidant; client respondent 1 answered
+# knows-strategy 2 (Disagree) and last-contacts [Firefighting]; vendor mood Good.
+
+
+def because(condition: dict[str, Any], answers: ReviewAnswers | None = None) -> str | None:
+    """The `because` of a one-action questionnaire, or None when the action is not suggested."""
+    questionnaire = make_questionnaire(actions=[{"id": "a", "title": "A", "when": condition}])
+    result = score(
+        questionnaire, answers or load_answers(str(DATA / "answers.yaml"), questionnaire)
+    )
+    return result.actions[0].because if result.actions else None
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        (
+            {"dimension": "communicating", "below": 60},
+            "the client scores Communicating 50.0, under 60",
+        ),
+        ({"dimension": "communicating", "below": 50}, None),  # 50 is not under 50
+        (
+            {"dimension": "communicating", "at_least": 50},
+            "the client scores Communicating 50.0, at least 50",
+        ),
+        ({"dimension": "communicating", "at_least": 50.5}, None),
+        (
+            {"dimension": "collaborating", "below": 37.6},
+            "the client scores Collaborating 37.5, under 37.6",
+        ),
+        (
+            {"dimension": "listening", "at_least": 85, "party": "vendor"},
+            "the vendor scores Listening 85.0, at least 85",
+        ),
+        ({"dimension": "listening", "below": 85, "party": "vendor"}, None),
+        (
+            {"dimension": "listening", "below": 60, "party": "either"},
+            "the client scores Listening 50.0, under 60",
+        ),
+        ({"dimension": "listening", "below": 40, "party": "either"}, None),
+        (
+            {"dimension": "listening", "at_least": 50, "party": "both"},
+            "the vendor scores Listening 85.0, at least 50 "
+            "and the client scores Listening 50.0, at least 50",
+        ),
+        ({"dimension": "listening", "at_least": 60, "party": "both"}, None),
+        (
+            {"blind_spot": "listening"},
+            "the vendor scores Listening 85.0 and the client 50.0, a gap of 35.0 (a blind spot)",
+        ),
+        ({"hidden_strength": "listening"}, None),
+        ({"aligned": "listening"}, None),
+        (
+            {"quadrant": "listening", "is": "keep_it_up"},
+            "the client rates the importance of Listening 75.0 and scores it 50.0 (keep it up)",
+        ),
+        ({"quadrant": "listening", "is": "concentrate_here"}, None),
+        ({"quadrant": "communicating", "is": "concentrate_here"}, None),  # no quadrant
+        ({"level": "confidant"}, "the agreed level is Confidant"),
+        ({"level": "consultant"}, None),
+        ({"level_below": "consultant"}, "the agreed level, Confidant, is below Consultant"),
+        ({"level_below": "confidant"}, None),
+        (
+            {"question": "knows-strategy", "at_most": 2},
+            "a client respondent answered Disagree (2) to 'knows-strategy', at most 2",
+        ),
+        ({"question": "knows-strategy", "at_least": 5}, None),
+        (
+            {"question": "knows-strategy", "equals": "Agree"},
+            "a client respondent answered Agree (4) to 'knows-strategy', equal to 'Agree'",
+        ),
+        (
+            {"question": "last-contacts", "equals": "Firefighting"},
+            "a client respondent answered Firefighting to 'last-contacts', equal to 'Firefighting'",
+        ),
+        (
+            {
+                "question": "last-contacts",
+                "party": "vendor",
+                "in": ["Firefighting", "An escalation"],
+            },
+            None,
+        ),
+        (
+            {"question": "mood", "party": "vendor", "in": ["Good", "Bad"]},
+            "a vendor respondent answered Good to 'mood', one of 'Good', 'Bad'",
+        ),
+        (
+            {"all": [{"blind_spot": "listening"}, {"dimension": "communicating", "below": 60}]},
+            "the vendor scores Listening 85.0 and the client 50.0, a gap of 35.0 (a blind spot) "
+            "and the client scores Communicating 50.0, under 60",
+        ),
+        ({"all": [{"blind_spot": "listening"}, {"dimension": "communicating", "below": 50}]}, None),
+        (
+            {
+                "any": [
+                    {"level": "partner"},
+                    {"dimension": "communicating", "below": 60},
+                    {"level": "confidant"},
+                ]
+            },
+            "the client scores Communicating 50.0, under 60; the agreed level is Confidant",
+        ),
+        ({"any": [{"level": "partner"}, {"aligned": "listening"}]}, None),
+        (
+            {"not": {"dimension": "communicating", "at_least": 60}},
+            "the client scores Communicating 50.0, under 60",
+        ),
+        ({"not": {"level": "confidant"}}, None),
+        (
+            {"not": {"any": [{"level": "partner"}, {"aligned": "listening"}]}},
+            "the agreed level is not Partner and the vendor scores Listening 85.0 and the client "
+            "50.0, a gap of 35.0 (a blind spot)",
+        ),
+    ],
+)
+def test_each_condition_holds_with_a_because_quoting_numbers(
+    condition: dict[str, Any], expected: str | None
+) -> None:
+    assert because(condition) == expected
+
+
+def test_condition_on_a_missing_score_does_not_hold() -> None:
+    only_vendor = review(vendor=[{"hears-us": 3}])  # vendor listening 30, client none
+    assert because({"dimension": "listening", "below": 60}, only_vendor) is None
+    assert because({"dimension": "listening", "at_least": 0}, only_vendor) is None
+    assert because({"blind_spot": "listening"}, only_vendor) is None
+    assert because({"hidden_strength": "listening"}, only_vendor) is None
+    assert because({"aligned": "listening"}, only_vendor) is None
+    assert because({"dimension": "listening", "below": 60, "party": "both"}, only_vendor) is None
+    # `either` holds when some party's score exists and meets it
+    assert (
+        because({"dimension": "listening", "below": 60, "party": "either"}, only_vendor)
+        == "the vendor scores Listening 30.0, under 60"
+    )
+    assert (
+        because({"not": {"dimension": "listening", "at_least": 0}}, only_vendor)
+        == "the client has no score for Listening"
+    )
+    assert (
+        because({"not": {"aligned": "listening"}}, only_vendor)
+        == "Listening cannot be compared: the client has no score"
+    )
+
+
+def test_actions_are_ordered_by_priority_then_file_order_unprioritised_last() -> None:
+    # priorities: listening 37.5, communicating 50, collaborating 62.5 (see above)
+    actions = [
+        {"id": "by-level", "title": "L", "when": {"level": "confidant"}},  # none
+        {"id": "communicating-gap", "title": "C1", "when": {"blind_spot": "communicating"}},  # 50
+        {
+            "id": "communicating-low",
+            "title": "C2",
+            "when": {"dimension": "communicating", "below": 60},
+        },  # 50
+        {
+            "id": "listening-and-collaborating",
+            "title": "LC",
+            "when": {
+                "all": [{"blind_spot": "listening"}, {"dimension": "collaborating", "below": 60}]
+            },
+        },  # max(37.5, 62.5)
+        {
+            "id": "by-answer",
+            "title": "Q",
+            "when": {"question": "mood", "party": "vendor", "equals": "Good"},
+        },
+        {"id": "listening", "title": "L2", "when": {"blind_spot": "listening"}},  # 37.5
+        {"id": "not-suggested", "title": "N", "when": {"level": "partner"}},
+    ]
+    questionnaire = make_questionnaire(actions=actions)
+    result = score(questionnaire, load_answers(str(DATA / "answers.yaml"), questionnaire))
+    assert [(a.id, a.priority) for a in result.actions] == [
+        ("listening-and-collaborating", 62.5),
+        ("communicating-gap", 50.0),
+        ("communicating-low", 50.0),
+        ("listening", 37.5),
+        ("by-level", None),
+        ("by-answer", None),
+    ]
+
+
+def test_action_priority_counts_dimensions_named_under_not() -> None:
+    actions = [
+        {"id": "first", "title": "F", "when": {"level": "confidant"}},
+        {"id": "second", "title": "S", "when": {"not": {"aligned": "collaborating"}}},
+    ]
+    questionnaire = make_questionnaire(actions=actions)
+    result = score(questionnaire, full_review())
+    assert [(a.id, a.priority) for a in result.actions] == [("second", 62.5), ("first", None)]
+
+
+# --- proposals ---------------------------------------------------------------------------
+
+
+def test_proposals_vendor_first_then_each_respondent_in_order() -> None:
+    result = run(
+        vendor=[{"more-valued": "v1"}, {"more-valued": "v2"}],
+        client=[
+            {"more-valued": "c1", "knows-strategy": 1, "strategy-detail": "c1 detail"},
+            {"more-valued": "c2"},
+        ],
+    )
+    assert [(p.party, p.question, p.text, p.respondent) for p in result.proposals] == [
+        ("vendor", "more-valued", "v1", "respondent 1"),
+        ("vendor", "more-valued", "v2", "respondent 2"),
+        ("client", "more-valued", "c1", "respondent 1"),
+        ("client", "strategy-detail", "c1 detail", "respondent 1"),
+        ("client", "more-valued", "c2", "respondent 2"),
+    ]
+
+
+# --- the whole result --------------------------------------------------------------------
+
+
+def test_full_review_matches_hand_computed_json() -> None:
+    """answers.yaml worked out by hand (see expected.json).
+
+    Vendor (Dana): knows-priorities 100, hears-us 80, listening-matters 50,
+    keeps-informed 75, firefighting raw 2 reversed 75, last-contacts (100+80)/2 = 90;
+    firefight-cause is hidden (no firefighting chosen), so it is discarded.
+    Client 1: 25, 40, 100, 50, raw 4 reversed 25, [Firefighting] 20, knows-strategy 25.
+    Client 2 (Eve): 75, 60, 50, Don't know, none, [Adding value] 80, knows-strategy 75.
+    Client question means: 50, 50, 75, 50, 25, 50, knows-strategy 50.
+
+    listening:     vendor (100 + 80·3)/4 = 85;   client (50 + 50·3)/4 = 50; gap 35
+                   client importance 75: priority 75·50/100 = 37.5, keep_it_up
+    communicating: vendor 75; client (50 + 50)/2 = 50; gap 25; priority 100·50/100 = 50
+    collaborating: vendor (75 + 90)/2 = 82.5; client (25 + 50)/2 = 37.5; gap 45; priority 62.5
+    overall:       vendor (85 + 75·3 + 82.5)/5 = 78.5; client (50 + 50·3 + 37.5)/5 = 47.5
+    levels: vendor consultant (overall 78.5 < 80), client confidant (listening 50 ≥ 50,
+    communicating 50 < 60); next consultant misses client communicating and listening.
+    actions: schedule-reviews (priority 50), learn-strategy (37.5), celebrate (none).
+    """
+    result = score(QN, full_review())
+    expected = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
+    assert result.to_dict() == expected
+    assert list(result.to_dict()) == [
+        "questionnaire",
+        "levels",
+        "overall",
+        "dimensions",
+        "questions",
+        "actions",
+        "proposals",
+    ]
+    assert list(result.to_dict()["dimensions"][0]) == [
+        "id",
+        "vendor",
+        "client",
+        "gap",
+        "status",
+        "importance",
+        "priority",
+        "quadrant",
+    ]
+    assert json.loads(render_json(result)) == expected
+
+
+def test_numbers_are_rounded_only_at_output() -> None:
+    # client hears-us 3, 3, 4 → (30 + 30 + 40)/3 = 33.33…; vendor 53.33…: the gap is
+    # exactly 20 unrounded → blind_spot, and output shows 33.3 / 53.3 / 20.0
+    result = run(
+        vendor=[{"hears-us": 5}, {"hears-us": 5}, {"hears-us": 6}],
+        client=[{"hears-us": 3}, {"hears-us": 3}, {"hears-us": 4}],
+    )
+    listening = result.dimension("listening")
+    assert listening.client == pytest.approx(100 / 3)
+    assert listening.to_dict()["client"] == 33.3
+    assert listening.to_dict()["vendor"] == 53.3
+    assert listening.status == "blind_spot"
+
+
+# --- answers files -----------------------------------------------------------------------
+
+
+def answers_error(text: str) -> str:
+    with pytest.raises(AnswersError) as caught:
+        parse_answers(text, "answers.yaml", QN)
+    return str(caught.value)
+
+
+def test_answers_misfit_names_file_party_respondent_and_question() -> None:
+    text = "client:\n  org: Globex\n  respondents:\n    - answers: {knows-priorities: Agre}\n"
+    assert answers_error(text) == (
+        "answers.yaml: client respondent 1, question 'knows-priorities': "
+        "'Agre' is not a choice of scale 'agreement' (did you mean 'Agree'?)"
+    )
+
+
+def test_answers_misfit_names_a_named_respondent() -> None:
+    text = (
+        "vendor:\n  org: Acme\n  respondents:\n    - answers: {}\n"
+        "    - name: Dana\n      answers: {last-contacts: [Fire fighting]}\n"
+    )
+    assert answers_error(text) == (
+        "answers.yaml: vendor respondent 2 (Dana), question 'last-contacts': "
+        "'Fire fighting' is not one of its choices (did you mean 'Firefighting'?)"
+    )
+
+
+def test_answers_unknown_question_and_question_not_asked_are_errors() -> None:
+    unknown = "client:\n  respondents:\n    - answers: {knows-priority: 3}\n"
+    assert answers_error(unknown) == (
+        "answers.yaml: client respondent 1: no question 'knows-priority' in the questionnaire "
+        "(did you mean 'knows-priorities'?)"
+    )
+    not_asked = "vendor:\n  respondents:\n    - answers: {knows-strategy: 3}\n"
+    assert answers_error(not_asked) == (
+        "answers.yaml: vendor respondent 1, question 'knows-strategy': is not asked of the vendor"
+    )
+
+
+def test_answers_file_shape_errors() -> None:
+    assert answers_error("vendr: {}\n") == (
+        "answers.yaml: the top level: unknown key 'vendr' (did you mean 'vendor'?)"
+    )
+    assert answers_error("- 1\n") == "answers.yaml: expected a mapping with 'vendor' and 'client'"
+    assert answers_error("client:\n  respondents: {a: 1}\n") == (
+        "answers.yaml: client: 'respondents' must be a list"
+    )
+    assert answers_error("client:\n  respondents:\n    - anwsers: {}\n") == (
+        "answers.yaml: client respondent 1: unknown key 'anwsers' (did you mean 'answers'?)"
+    )
+    assert answers_error("client: [\n").startswith("answers.yaml:2:1: ")
+    assert answers_error("a: &x [1]\nb: *x\n") == (
+        "answers.yaml:2:4: aliases (*name) are not allowed in an answers file"
+    )
+
+
+def test_answers_yes_and_no_stay_text() -> None:
+    parsed = parse_answers("vendor:\n  respondents:\n    - answers: {more-valued: yes}\n", "a", QN)
+    assert parsed.vendor[0].answers == {"more-valued": "yes"}
+
+
+def test_answers_org_defaults_to_party_label_and_missing_party_has_no_respondents() -> None:
+    parsed = parse_answers("client:\n  respondents:\n    - answers: {hears-us: 3}\n", "a.yaml", QN)
+    assert (parsed.vendor_org, parsed.client_org) == ("Vendor", "Client")
+    assert parsed.vendor == []
+    assert parsed.client == [Respondent("client", {"hears-us": 3})]
+
+
+def test_answers_document_round_trips() -> None:
+    original = full_review()
+    document = to_answers_document(original, QN)
+    assert document["client"]["respondents"][1]["name"] == "Eve"
+    assert "keeps-informed" not in document["client"]["respondents"][1]["answers"]  # Don't know
+    again = from_answers_document(yaml.safe_load(yaml.safe_dump(document)), "again.yaml", QN)
+    assert again == original
+
+
+def test_load_answers_reports_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(AnswersError, match="nowhere.yaml: no such file"):
+        load_answers(str(tmp_path / "nowhere.yaml"), QN)
+    big = tmp_path / "big.yaml"
+    big.write_text("#" * (1024 * 1024 + 1))
+    with pytest.raises(AnswersError, match="over 1 MiB"):
+        load_answers(str(big), QN)
+
+
+# --- text report -------------------------------------------------------------------------
+
+
+def test_text_report_has_every_section() -> None:
+    answers = full_review()
+    text = render_text(score(QN, answers), QN, answers)
+    for heading in (
+        "Small review (small, version 3)",
+        "LEVELS",
+        "DIMENSIONS",
+        "ACTIONS",
+        "PROPOSALS",
+    ):
+        assert heading in text
+    assert "Vendor: Acme Analytics" in text
+    assert "Next:     Consultant, which still needs:" in text
+    assert "Communicating: Client 50.0, needs 60" in text
+    assert (
+        "  Listening        85.0    50.0  35.0  blind spot    50.0    75.0      37.5  keep it up"
+        in text
+    )
+    assert "1. Hold a relationship review every quarter [joint]" in text
+    assert "because the client scores Communicating 50.0, under 60" in text
+    assert "  - Client, Eve, on more-valued:\n      Share a roadmap\n" in text
+
+
+def test_text_report_at_the_top_level_without_actions() -> None:
+    top = {"knows-priorities": 5, "hears-us": 10, "keeps-informed": 5}
+    questionnaire = make_questionnaire(actions=[])
+    text = render_text(run(vendor=[top], client=[top], questionnaire=questionnaire), questionnaire)
+    assert "Next:     none, this is the top level" in text
+    assert "ACTIONS\n  none suggested" in text
+    assert "PROPOSALS\n  none" in text
