@@ -78,7 +78,25 @@
   Autosave.prototype.schedule = function (delay) {
     var self = this;
     window.clearTimeout(this.timer);
-    this.timer = window.setTimeout(function () { self.send(true); }, delay);
+    // Say at once that something is not saved yet: "Saved" must never describe a change
+    // that is still waiting for its turn.
+    this.say("Changes not saved yet\u2026", "pending");
+    this.timer = window.setTimeout(function () { self.timer = null; self.send(true); }, delay);
+  };
+
+  Autosave.prototype.flush = function () {
+    // Leaving the page with a change still waiting: send it now, in a request the
+    // browser finishes even after the page is gone.
+    if (!this.timer) { return; }
+    window.clearTimeout(this.timer);
+    this.timer = null;
+    fetch(this.url, {
+      method: "POST",
+      body: new FormData(this.form),
+      credentials: "same-origin",
+      keepalive: true,
+      headers: { "X-CSRFToken": this.token(), "Accept": "application/json" }
+    });
   };
 
   Autosave.prototype.token = function () {
@@ -124,7 +142,7 @@
     });
     if (data.status === "invalid") {
       this.say("Not saved \u2014 an answer needs checking; press Save and continue to see which.", "error");
-    } else {
+    } else if (!this.timer && !this.again) {
       this.say("Saved", "saved");
     }
     if (this.again) { this.again = false; this.schedule(CLICK_DELAY); }
@@ -147,7 +165,10 @@
       }
     });
     form.addEventListener("submit", function () {
-      if (autosave) { window.clearTimeout(autosave.timer); }
+      if (autosave) { window.clearTimeout(autosave.timer); autosave.timer = null; }
+    });
+    window.addEventListener("pagehide", function () {
+      if (autosave) { autosave.flush(); }
     });
   }
 
