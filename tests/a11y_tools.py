@@ -213,6 +213,14 @@ def workspace_pages(site: Site) -> list[PageSpec]:
         PageSpec("new review with errors", "/reviews/new", data={}, via="/reviews/new", login=True),
         PageSpec("review collecting", f"/reviews/{site.open_review}", login=True),
         PageSpec("review with results", f"/reviews/{site.ready_review}", login=True),
+        PageSpec(
+            "link expiry refused",
+            f"/reviews/{site.open_review}/links/client/expiry",
+            400,
+            data={"client-expires_on": "2001-01-01"},
+            via=f"/reviews/{site.open_review}",
+            login=True,
+        ),
         PageSpec("client with a trend", f"/clients/{site.ready_client}", login=True),
         PageSpec("client without results", f"/clients/{site.open_client}", login=True),
         PageSpec(

@@ -220,6 +220,7 @@ EXPECTED: dict[str, Row] = {
     "workspace.reopen": Row(post=vendor_only(302)),
     "workspace.revoke_link": Row(post=vendor_only(302)),
     "workspace.reissue_link": Row(post=vendor_only(302)),
+    "workspace.set_link_expiry": Row(post=vendor_only(302)),
     "workspace.set_due": Row(post=vendor_only(302)),
     # respondent journey: shared link
     "respond.welcome": Row(

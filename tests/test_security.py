@@ -438,6 +438,7 @@ POSTS: dict[str, Post] = {
     "workspace.reopen": Post("vendor_a", _nothing, writes=False),
     "workspace.revoke_link": Post("vendor_a", _nothing),
     "workspace.reissue_link": Post("vendor_a", _nothing),
+    "workspace.set_link_expiry": Post("vendor_a", lambda w: {"client-expires_on": "2099-01-31"}),
     "workspace.set_due": Post("vendor_a", lambda w: {"due_on": "2099-01-31"}),
     "respond.welcome": Post("client_x", lambda w: {"name": "Mallory"}),
     "respond.page": Post("client_x", lambda w: {"one-word": "Steady", "nav": "next"}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from survey.extensions import db
-from survey.models import Client, Review, ShareLink, hash_token
+from survey.models import Client, Review, ShareLink, as_utc, hash_token
 
 FLAGSHIP = "vendor-value-review"
 
@@ -437,3 +437,169 @@ def test_form_macros_wire_labels_hints_and_errors(app: Flask) -> None:
     assert '<input id="agree" name="agree" type="checkbox"' in html
     assert '<a href="#name">Enter a name.</a>' in html
     assert 'aria-describedby="name-error"' in html and 'aria-invalid="true"' in html
+
+
+# --- link expiry -------------------------------------------------------------------------
+
+
+def _expiry_url(review: Any, party: str = "client") -> str:
+    return f"/reviews/{review.public_id}/links/{party}/expiry"
+
+
+def _stored_expiry(app: Flask, review: Any, party: str = "client") -> datetime | None:
+    """The `expires_at` of the party's current link, timezone-aware."""
+    with app.app_context():
+        link = db.session.get(Review, review.id).current_link(party)
+        return as_utc(link.expires_at)
+
+
+def _panel_html(page: str, party: str) -> str:
+    """The part of the review page that belongs to one party's link panel."""
+    found = re.search(
+        rf'<section class="panel link-panel" aria-labelledby="link-{party}-title">'
+        r"(.*?)</section>",
+        page,
+        re.S,
+    )
+    assert found is not None, party
+    return found.group(1)
+
+
+def test_link_expiry_is_shown_on_the_page_and_in_the_invitation(
+    app: Flask, client: FlaskClient, acme: Any, make_review: Callable
+) -> None:
+    review = make_review(acme)
+    last_day = datetime.now(UTC).date() + timedelta(days=5)
+    response = client.post(_expiry_url(review), data={"client-expires_on": last_day.isoformat()})
+    assert response.status_code == 302
+    assert _stored_expiry(app, review) == datetime.combine(
+        last_day + timedelta(days=1), time.min, UTC
+    )
+    page = client.get(response.location).get_data(as_text=True)
+    assert f"works until the end of {last_day:%-d %B %Y} (UTC)" in page  # the flash
+    client_panel, vendor_panel = _panel_html(page, "client"), _panel_html(page, "vendor")
+    assert f"Works until {last_day:%-d %B %Y}" in client_panel
+    assert f'id="client-expires_on" name="client-expires_on" type="date" value="{last_day}"' in (
+        client_panel
+    )
+    assert f"This link works until the end of {last_day:%A %-d %B %Y} (UTC)." in client_panel
+    assert "No expiry" in vendor_panel and "This link works until" not in vendor_panel
+    assert "Replacing the link gives a new one with no expiry" in client_panel
+    assert client.get(f"/r/{review.client_token}").status_code == 200
+
+
+def test_link_works_through_its_last_day_then_answers_gone(
+    app: Flask, client: FlaskClient, acme: Any, make_review: Callable
+) -> None:
+    review = make_review(acme)
+    today = datetime.now(UTC).date()
+    client.post(_expiry_url(review), data={"client-expires_on": today.isoformat()})
+    assert _stored_expiry(app, review) > datetime.now(UTC)
+    assert client.get(f"/r/{review.client_token}").status_code == 200
+    with app.app_context():
+        link = db.session.get(Review, review.id).current_link("client")
+        link.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        db.session.commit()
+    gone = client.get(f"/r/{review.client_token}")
+    assert gone.status_code == 410
+    assert "This link has expired" in gone.get_data(as_text=True)
+    results = client.get(f"/r/{review.client_token}/results")
+    assert results.status_code == 410
+    assert "This link no longer works" in results.get_data(as_text=True)
+    assert client.get(f"/r/{review.vendor_token}").status_code == 200  # no expiry there
+    panel = _panel_html(_page(client, f"/reviews/{review.public_id}"), "client")
+    assert "Expired: this link stopped working" in panel
+
+
+def test_clearing_the_expiry_opens_the_link_again(
+    app: Flask, client: FlaskClient, acme: Any, make_review: Callable
+) -> None:
+    review = make_review(acme)
+    with app.app_context():
+        link = db.session.get(Review, review.id).current_link("client")
+        link.expires_at = datetime.now(UTC) - timedelta(days=1)
+        db.session.commit()
+    assert client.get(f"/r/{review.client_token}").status_code == 410
+    response = client.post(_expiry_url(review), data={"client-expires_on": ""})
+    assert response.status_code == 302
+    assert _stored_expiry(app, review) is None
+    page = client.get(response.location).get_data(as_text=True)
+    assert "The client link no longer expires." in page
+    assert "No expiry" in _panel_html(page, "client")
+    assert client.get(f"/r/{review.client_token}").status_code == 200
+
+
+def test_expiry_in_the_past_is_refused_next_to_the_field(
+    app: Flask, client: FlaskClient, acme: Any, make_review: Callable
+) -> None:
+    review = make_review(acme)
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    response = client.post(
+        _expiry_url(review, "vendor"), data={"vendor-expires_on": yesterday.isoformat()}
+    )
+    assert response.status_code == 400
+    panel = _panel_html(response.get_data(as_text=True), "vendor")
+    assert 'id="vendor-expires_on-error"' in panel and "Choose today or a later date." in panel
+    assert 'aria-invalid="true"' in panel
+    assert _stored_expiry(app, review, "vendor") is None
+
+
+def test_reissued_link_starts_without_expiry(
+    app: Flask, client: FlaskClient, acme: Any, make_review: Callable
+) -> None:
+    review = make_review(acme)
+    last_day = datetime.now(UTC).date() + timedelta(days=3)
+    client.post(_expiry_url(review), data={"client-expires_on": last_day.isoformat()})
+    client.post(f"/reviews/{review.public_id}/links/client/reissue")
+    assert _stored_expiry(app, review) is None
+    assert "No expiry" in _panel_html(_page(client, f"/reviews/{review.public_id}"), "client")
+
+
+def test_expiry_of_a_revoked_link_is_not_set(
+    app: Flask, client: FlaskClient, acme: Any, make_review: Callable
+) -> None:
+    review = make_review(acme)
+    client.post(f"/reviews/{review.public_id}/links/client/revoke")
+    day = (datetime.now(UTC).date() + timedelta(days=3)).isoformat()
+    response = client.post(_expiry_url(review), data={"client-expires_on": day})
+    assert response.status_code == 302
+    assert "issue a new one first" in client.get(response.location).get_data(as_text=True)
+    with app.app_context():
+        links = db.session.scalars(sa.select(ShareLink).where(ShareLink.party == "client"))
+        assert [link.expires_at for link in links] == [None]
+
+
+def test_expiry_of_another_organisations_link_is_not_found(
+    app: Flask,
+    client: FlaskClient,
+    vendor_a: Any,
+    vendor_b: Any,
+    login: Callable,
+    make_review: Callable,
+) -> None:
+    review = make_review(vendor_a)
+    login(client, vendor_b)
+    day = (datetime.now(UTC).date() + timedelta(days=3)).isoformat()
+    response = client.post(_expiry_url(review), data={"client-expires_on": day})
+    assert response.status_code == 404
+    assert _stored_expiry(app, review) is None
+
+
+def test_setting_expiry_needs_the_csrf_token(
+    app: Flask, client: FlaskClient, acme: Any, make_review: Callable
+) -> None:
+    review = make_review(acme)
+    app.config["WTF_CSRF_ENABLED"] = True
+    day = (datetime.now(UTC).date() + timedelta(days=3)).isoformat()
+    for forged in ({}, {"client-csrf_token": "forged"}):
+        response = client.post(_expiry_url(review), data={"client-expires_on": day, **forged})
+        assert response.status_code == 400, forged
+        assert _stored_expiry(app, review) is None
+    page = _page(client, f"/reviews/{review.public_id}")
+    token = re.search(r'name="client-csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token is not None
+    response = client.post(
+        _expiry_url(review), data={"client-expires_on": day, "client-csrf_token": token.group(1)}
+    )
+    assert response.status_code == 302
+    assert _stored_expiry(app, review) is not None

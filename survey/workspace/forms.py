@@ -1,8 +1,9 @@
-"""Forms of the workspace: start a review, set its due date, confirm a button action."""
+"""Forms of the workspace: start a review, set its due date, a link's expiry, confirm a button
+action."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
@@ -43,6 +44,27 @@ class NewReviewForm(FlaskForm):
 
 class DueDateForm(FlaskForm):
     due_on = _due_field()
+
+
+def not_before_today_utc(form: FlaskForm, field: DateField) -> None:
+    """WTForms validator: a link's last day is today (UTC) or later; an earlier one would
+    switch the link off at once, which "Revoke link" already does more plainly."""
+    if field.data is not None and field.data < datetime.now(UTC).date():
+        raise ValidationError("Choose today or a later date.")
+
+
+class LinkExpiryForm(FlaskForm):
+    """The last day a party's shared link opens (empty: no expiry).
+
+    One per link panel on the review page, so each is made with the party as `prefix`:
+    the field ids (``client-expires_on``) stay unique on the page.
+    """
+
+    expires_on = DateField(
+        "Link works until (optional)",
+        validators=[Optional(), not_before_today_utc],
+        description="The link works through the end of this day (UTC). Leave empty for no expiry.",
+    )
 
 
 class ConfirmForm(FlaskForm):

@@ -3,12 +3,13 @@
 A review pins the questionnaire's full source text, id and version, and the names of both
 organisations as they were when it started, so later edits never change old results.
 Each party gets one shared link; revoking marks it, reissuing adds a new row (the old
-token stops resolving because lookups go by the new row's hash).
+token stops resolving because lookups go by the new row's hash). A link may carry an expiry:
+the vendor picks a last day, and the link works through the end of that day in UTC.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, request
@@ -21,6 +22,7 @@ from survey.models import (
     Review,
     ShareLink,
     User,
+    as_utc,
     hash_token,
     new_salt,
     utcnow,
@@ -41,6 +43,22 @@ def shared_link_url(token: str, base_url: str | None = None) -> str:
     """The full URL of a shared link (the respond blueprint serves `/r/<token>`)."""
     base = (base_url or request.url_root).rstrip("/")
     return f"{base}/r/{token}"
+
+
+def link_works_until(link: ShareLink) -> date | None:
+    """The last day (UTC) a shared link opens, or None when it does not expire.
+
+    `expires_at` is the first moment the link no longer opens, so the last day is the
+    day of the moment just before it: an `expires_at` of 1 Feb 00:00 UTC gives 31 Jan.
+    """
+    expires = as_utc(link.expires_at)
+    return None if expires is None else (expires - timedelta(microseconds=1)).date()
+
+
+def link_has_expired(link: ShareLink) -> bool:
+    """Whether the link's expiry has passed (the respond lookups then answer 410 Gone)."""
+    expires = as_utc(link.expires_at)
+    return expires is not None and expires <= utcnow()
 
 
 def find_or_create_client(organisation: Organisation, name: str) -> Client:
@@ -111,6 +129,18 @@ def reissue_link(review: Review, party: str) -> str:
     _, token = _issue_link(review, party)
     db.session.commit()
     return token
+
+
+def set_link_expiry(link: ShareLink, expires_on: date | None) -> None:
+    """Let a shared link work through the end of `expires_on` (UTC), or for good when None.
+
+    Stored as the first moment it stops working, midnight UTC after that day, which is
+    what the link lookups compare with. A reissued link starts again without an expiry.
+    """
+    link.expires_at = None
+    if expires_on is not None:
+        link.expires_at = datetime.combine(expires_on + timedelta(days=1), time.min, UTC)
+    db.session.commit()
 
 
 def close_review(review: Review) -> None:

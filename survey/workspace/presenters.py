@@ -6,13 +6,19 @@ Kept apart from the views so the invitation wording and counts are plain functio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import quote
 
 from survey.domain.effort import Effort, effort, progress
 from survey.domain.model import PARTIES, Party, Questionnaire
 from survey.models import Respondent, Review, ShareLink, as_utc
-from survey.workspace.operations import link_is_showable, link_token, shared_link_url
+from survey.workspace.operations import (
+    link_has_expired,
+    link_is_showable,
+    link_token,
+    link_works_until,
+    shared_link_url,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,8 @@ class LinkPanel:
     submitted: int
     subject: str
     body: str
+    works_until: date | None = None  # last day (UTC) the link opens; None: no expiry
+    expired: bool = False  # past that day: the link answers 410 Gone
 
     @property
     def mailto(self) -> str:
@@ -48,10 +56,18 @@ class LinkPanel:
 
 
 def invitation(
-    review: Review, party: Party, url: str, minutes: int, sender: str
+    review: Review,
+    party: Party,
+    url: str,
+    minutes: int,
+    sender: str,
+    works_until: date | None = None,
 ) -> tuple[str, str]:
     """Subject and body of the ready-to-send invitation for one party."""
     due = f" by {review.due_on:%A %-d %B %Y}" if review.due_on else ""
+    until = ""
+    if works_until:
+        until = f"\nThis link works until the end of {works_until:%A %-d %B %Y} (UTC).\n"
     if party == "vendor":
         subject = f"How do we look to {review.client_name}? Your view, please"
         opening = (
@@ -69,7 +85,7 @@ def invitation(
         )
     body = (
         f"Hello,\n\n{opening}\n\nIt takes about {minutes} minutes. Please answer{due} here:\n"
-        f"{url}\n\nThank you,\n{sender}"
+        f"{url}\n{until}\nThank you,\n{sender}"
     )
     return subject, body
 
@@ -80,7 +96,8 @@ def _panel(review: Review, questionnaire: Questionnaire, party: Party, sender: s
     if link is not None and link.is_active and link_is_showable(link):
         url = shared_link_url(link_token(link))
     asked = effort(questionnaire, party)
-    subject, body = invitation(review, party, url or "", asked.minutes, sender)
+    works_until = link_works_until(link) if link is not None else None
+    subject, body = invitation(review, party, url or "", asked.minutes, sender, works_until)
     mine = review.respondents_of(party)
     return LinkPanel(
         party=party,
@@ -94,6 +111,8 @@ def _panel(review: Review, questionnaire: Questionnaire, party: Party, sender: s
         submitted=sum(1 for r in mine if r.is_submitted),
         subject=subject,
         body=body,
+        works_until=works_until,
+        expired=link is not None and link_has_expired(link),
     )
 
 

@@ -26,11 +26,11 @@ from wtforms.fields.choices import SelectChoice
 from survey.access import review_in_my_organisation
 from survey.domain.model import PARTIES
 from survey.extensions import db
-from survey.models import Client, Review
+from survey.models import Client, Review, ShareLink
 from survey.questionnaires import catalogue, questionnaire_for
 from survey.respond.links import live_link_token
 from survey.workspace import operations, portfolio
-from survey.workspace.forms import ConfirmForm, DueDateForm, NewReviewForm
+from survey.workspace.forms import ConfirmForm, DueDateForm, LinkExpiryForm, NewReviewForm
 from survey.workspace.presenters import (
     default_questionnaire,
     link_panels,
@@ -159,12 +159,15 @@ def new_review() -> ResponseReturnValue:
 @bp.route("/reviews/<public_id>")
 def review(public_id: str) -> ResponseReturnValue:
     """A review: both shared links with invitations, respondents, and its controls."""
-    return _render_review(review_in_my_organisation(public_id), DueDateForm())
+    return _render_review(review_in_my_organisation(public_id))
 
 
-def _render_review(review: Review, due_form: DueDateForm) -> str:
-    if not due_form.is_submitted():
-        due_form.due_on.data = review.due_on
+def _render_review(
+    review: Review,
+    due_form: DueDateForm | None = None,
+    expiry_forms: dict[str, LinkExpiryForm] | None = None,
+) -> str:
+    """The review page; a form passed in (refused on POST) is shown with its errors."""
     questionnaire = questionnaire_for(review)
     results_url = None
     if "results.page" in current_app.view_functions:
@@ -175,11 +178,30 @@ def _render_review(review: Review, due_form: DueDateForm) -> str:
         questionnaire=questionnaire,
         panels=link_panels(review, questionnaire, current_user.name),
         rows=respondent_rows(review, questionnaire),
-        due_form=due_form,
+        due_form=_stored_due_form(review) if due_form is None else due_form,
+        expiry_forms=_stored_expiry_forms(review) | (expiry_forms or {}),
         action_form=ConfirmForm(),
         results_url=results_url,
         client_results_url=_client_results_url(review),
     )
+
+
+def _stored_due_form(review: Review) -> DueDateForm:
+    """The due-date form filled from the review, not from whatever else was posted."""
+    form = DueDateForm(formdata=None)
+    form.due_on.data = review.due_on
+    return form
+
+
+def _stored_expiry_forms(review: Review) -> dict[str, LinkExpiryForm]:
+    """Each party's expiry form (prefixed by the party), filled from its current link."""
+    forms: dict[str, LinkExpiryForm] = {}
+    for party in PARTIES:
+        link = review.current_link(party)
+        form = LinkExpiryForm(formdata=None, prefix=party)
+        form.expires_on.data = operations.link_works_until(link) if link else None
+        forms[party] = form
+    return forms
 
 
 def _client_results_url(review: Review) -> str | None:
@@ -257,6 +279,32 @@ def reissue_link(public_id: str, party: str) -> ResponseReturnValue:
     return _back(review)
 
 
+def _live_link(review: Review, party: str) -> ShareLink | None:
+    """The party's current shared link unless it was revoked (then there is none to change)."""
+    link = review.current_link(party)
+    return link if link is not None and link.is_active else None
+
+
+@bp.route("/reviews/<public_id>/links/<party>/expiry", methods=["POST"])
+def set_link_expiry(public_id: str, party: str) -> ResponseReturnValue:
+    """Set or clear the last day a party's shared link opens."""
+    review = review_in_my_organisation(public_id)
+    link = _live_link(review, _party_or_404(party))
+    if link is None:
+        flash(f"The {party} link was revoked; issue a new one first.", "info")
+        return _back(review)
+    form = LinkExpiryForm(prefix=party)
+    if not form.validate_on_submit():
+        return _render_review(review, expiry_forms={party: form}), 400
+    operations.set_link_expiry(link, form.expires_on.data)
+    until = form.expires_on.data
+    if until is None:
+        flash(f"The {party} link no longer expires.", "success")
+    else:
+        flash(f"The {party} link works until the end of {until:%-d %B %Y} (UTC).", "success")
+    return _back(review)
+
+
 @bp.route("/reviews/<public_id>/due", methods=["POST"])
 def set_due(public_id: str) -> ResponseReturnValue:
     """Set or clear the due date."""
@@ -266,4 +314,4 @@ def set_due(public_id: str) -> ResponseReturnValue:
         operations.set_due_date(review, form.due_on.data)
         flash("Due date saved." if form.due_on.data else "Due date cleared.", "success")
         return _back(review)
-    return _render_review(review, form), 400
+    return _render_review(review, due_form=form), 400
