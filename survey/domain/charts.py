@@ -748,7 +748,17 @@ def _quadrant_marker(number: int, true: tuple[float, float], shown: tuple[float,
     return "".join(parts)
 
 
+def _tick_label(x: float, y: float, value: int, anchor: str) -> str:
+    """A small grey number on an axis."""
+    return _text(x, y, str(value), text_anchor=anchor, font_size=10, fill="#5b6470", class_="tick")
+
+
 def _quadrant_frame() -> str:
+    """The plot area, its four zones' names, the axis titles and ticks."""
+    return _quadrant_zones() + _quadrant_corner_names() + _quadrant_ticks()
+
+
+def _quadrant_zones() -> str:
     left, top, right, bottom = QUADRANT_BOX
     mid_x, mid_y = quadrant_point(50, 50)
     parts = [
@@ -789,49 +799,39 @@ def _quadrant_frame() -> str:
             class_="axis-title",
         ),
     ]
-    # The names sit outside the plot, above and below their corner, where no marker reaches.
+    return "".join(parts)
+
+
+def _quadrant_corner_names() -> str:
+    """The names sit outside the plot, above and below their corner, where no marker reaches."""
+    left, top, right, bottom = QUADRANT_BOX
     corners = {
         "concentrate_here": (left, top - 10, "start"),
         "keep_it_up": (right, top - 10, "end"),
         "low_priority": (left, bottom + 36, "start"),
         "possible_overkill": (right, bottom + 36, "end"),
     }
-    for key, (x, y, anchor) in corners.items():
-        parts.append(
-            _text(
-                x,
-                y,
-                QUADRANT_WORDS[key],
-                text_anchor=anchor,
-                font_weight="bold",
-                class_=f"zone-label zone-label-{key}",
-            )
+    return "".join(
+        _text(
+            x,
+            y,
+            QUADRANT_WORDS[key],
+            text_anchor=anchor,
+            font_weight="bold",
+            class_=f"zone-label zone-label-{key}",
         )
+        for key, (x, y, anchor) in corners.items()
+    )
+
+
+def _quadrant_ticks() -> str:
+    left, _, _, bottom = QUADRANT_BOX
+    parts = []
     for tick in (0, 50, 100):
         x, _ = quadrant_point(0, tick)
         _, y = quadrant_point(tick, 0)
-        parts.append(
-            _text(
-                x,
-                bottom + 16,
-                str(tick),
-                text_anchor="middle",
-                font_size=10,
-                fill="#5b6470",
-                class_="tick",
-            )
-        )
-        parts.append(
-            _text(
-                left - 6,
-                y + 4,
-                str(tick),
-                text_anchor="end",
-                font_size=10,
-                fill="#5b6470",
-                class_="tick",
-            )
-        )
+        parts.append(_tick_label(x, bottom + 16, tick, "middle"))
+        parts.append(_tick_label(left - 6, y + 4, tick, "end"))
     return "".join(parts)
 
 
@@ -935,17 +935,7 @@ def _trend_axes(width: int) -> str:
                 class_="grid",
             )
         )
-        parts.append(
-            _text(
-                TREND_LEFT - 8,
-                y + 4,
-                str(tick),
-                text_anchor="end",
-                font_size=10,
-                fill="#5b6470",
-                class_="tick",
-            )
-        )
+        parts.append(_tick_label(TREND_LEFT - 8, y + 4, tick, "end"))
     return "".join(parts)
 
 
