@@ -221,6 +221,17 @@ def workspace_pages(site: Site) -> list[PageSpec]:
             via=f"/reviews/{site.open_review}",
             login=True,
         ),
+        PageSpec("confirm closing", f"/reviews/{site.open_review}/close", login=True),
+        PageSpec(
+            "confirm revoking a link",
+            f"/reviews/{site.open_review}/links/client/revoke",
+            login=True,
+        ),
+        PageSpec(
+            "confirm replacing a link",
+            f"/reviews/{site.open_review}/links/vendor/reissue",
+            login=True,
+        ),
         PageSpec("client with a trend", f"/clients/{site.ready_client}", login=True),
         PageSpec("client without results", f"/clients/{site.open_client}", login=True),
         PageSpec(

@@ -218,8 +218,8 @@ EXPECTED: dict[str, Row] = {
     "workspace.review": Row(get=vendor_only(200)),
     "workspace.close": Row(get=vendor_only(200), post=vendor_only(302)),  # GET: confirm page
     "workspace.reopen": Row(post=vendor_only(302)),
-    "workspace.revoke_link": Row(post=vendor_only(302)),
-    "workspace.reissue_link": Row(post=vendor_only(302)),
+    "workspace.revoke_link": Row(get=vendor_only(200), post=vendor_only(302)),  # GET: confirm
+    "workspace.reissue_link": Row(get=vendor_only(200), post=vendor_only(302)),  # GET: confirm
     "workspace.set_link_expiry": Row(post=vendor_only(302)),
     "workspace.set_due": Row(post=vendor_only(302)),
     # respondent journey: shared link

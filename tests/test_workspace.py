@@ -225,6 +225,35 @@ def test_revoke_makes_the_old_link_stop_working(
     assert client.get(f"/r/{review.client_token}").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("change", "heading", "button"),
+    [
+        ("revoke", "Revoke the client link?", "Revoke link"),
+        ("reissue", "Replace the client link?", "Replace with a new link"),
+    ],
+)
+def test_link_changes_ask_first_and_change_nothing_until_confirmed(
+    app: Flask,
+    client: FlaskClient,
+    acme: Any,
+    make_review: Callable,
+    change: str,
+    heading: str,
+    button: str,
+) -> None:
+    review = make_review(acme)
+    review_page = _page(client, f"/reviews/{review.public_id}")
+    url = f"/reviews/{review.public_id}/links/client/{change}"
+    assert f'href="{url}"' in review_page  # the review page only links to the question
+    confirm = _page(client, url)
+    assert heading in confirm and f">{button}</button>" in confirm
+    assert _resolves(app, review.client_token)  # asking changed nothing
+    client.post(url)
+    assert not _resolves(app, review.client_token)
+    if change == "revoke":  # no live link left: asking again goes back to the review
+        assert client.get(url).status_code == 302
+
+
 def test_reissue_gives_a_new_link_and_kills_the_old(
     app: Flask, client: FlaskClient, acme: Any, make_review: Callable
 ) -> None:

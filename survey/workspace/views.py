@@ -259,20 +259,34 @@ def _party_or_404(party: str) -> str:
     return party
 
 
-@bp.route("/reviews/<public_id>/links/<party>/revoke", methods=["POST"])
+def _confirm_link_change(review: Review, party: str, change: str) -> ResponseReturnValue:
+    """Ask before a link stops working: people may hold it in their inbox."""
+    if _live_link(review, _party_or_404(party)) is None:
+        return _back(review)
+    return render_template("workspace/confirm_link.html", review=review, party=party, change=change)
+
+
+@bp.route("/reviews/<public_id>/links/<party>/revoke", methods=["GET", "POST"])
 def revoke_link(public_id: str, party: str) -> ResponseReturnValue:
-    """Make a party's shared link stop working (personal resume links keep working)."""
+    """Make a party's shared link stop working (personal resume links keep working).
+
+    A GET asks first, like closing collection, on a page that works without JavaScript.
+    """
     review = review_in_my_organisation(public_id)
+    if request.method == "GET":
+        return _confirm_link_change(review, party, "revoke")
     _confirmed()
     operations.revoke_link(review, _party_or_404(party))
     flash(f"The {party} link no longer opens the survey.", "info")
     return _back(review)
 
 
-@bp.route("/reviews/<public_id>/links/<party>/reissue", methods=["POST"])
+@bp.route("/reviews/<public_id>/links/<party>/reissue", methods=["GET", "POST"])
 def reissue_link(public_id: str, party: str) -> ResponseReturnValue:
-    """Replace a party's shared link with a new one (the old one stops working)."""
+    """Replace a party's shared link with a new one (the old one stops working); GET asks first."""
     review = review_in_my_organisation(public_id)
+    if request.method == "GET":
+        return _confirm_link_change(review, party, "reissue")
     _confirmed()
     operations.reissue_link(review, _party_or_404(party))
     flash(f"New {party} link issued; the old one no longer works.", "success")
