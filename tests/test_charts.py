@@ -210,6 +210,15 @@ def test_quadrant_nudges_markers_on_the_same_spot_apart_deterministically() -> N
     # nudged markers point back to their true place; the lone one is left alone
     assert len(find_all(root, "line", "leader")) == 5
     assert spots[5] == pytest.approx(charts.quadrant_point(10.0, 40.0), abs=0.06)
+    # leaders and true-spot dots lie underneath every marker, so no number is covered
+    order = [
+        (e.get("class") or "").split()[0]
+        for e in root.iter()
+        if (e.get("class") or "").split()[:1] in (["leader"], ["true-spot"], ["point"])
+    ]
+    assert order.count("point") == 6 and order.count("true-spot") == 5
+    last_leader = max(i for i, kind in enumerate(order) if kind != "point")
+    assert last_leader < order.index("point")
 
 
 def test_quadrant_names_sit_outside_the_markers_reach() -> None:

@@ -4,6 +4,7 @@ and the verbatims; WeasyPrint reads only the app's static files; pages kept as P
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -57,6 +58,42 @@ def keep_pages(pdf: bytes, name: str) -> list[Path]:
         timeout=120,
     )
     return sorted(ARTIFACTS.glob(f"{name}-*.png"))
+
+
+RIGHT_MARGIN_PT = 18 / 25.4 * 72  # pdf.css @page margin
+
+
+def words_with_boxes(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
+    """Every word as (page, xMin, yMin, xMax, page width, text), from poppler's -bbox output."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    words: list[tuple[int, float, float, float, float, str]] = []
+    page, width = 0, 0.0
+    for line in out.splitlines():
+        if found := re.search(r'<page width="([\d.]+)"', line):
+            page, width = page + 1, float(found.group(1))
+        elif found := re.search(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*)</word>', line
+        ):
+            x0, y0, x1 = (float(found.group(i)) for i in (1, 2, 3))
+            words.append((page, x0, y0, x1, width, found.group(4)))
+    return words
+
+
+def assert_fits_the_page(pdf: Path) -> None:
+    """No word runs into the right margin, and no two words on one line overlap: a table
+    too wide for A4 shows as labels past the edge and ranges touching the next column."""
+    words = words_with_boxes(pdf)
+    past = [(p, t) for p, _, _, x1, w, t in words if x1 > w - RIGHT_MARGIN_PT + 0.5]
+    assert not past, past
+    lines: dict[tuple[int, float], list[tuple[float, float, str]]] = {}
+    for p, x0, y0, x1, _, t in words:
+        lines.setdefault((p, round(y0, 1)), []).append((x0, x1, t))
+    for (p, _), line in lines.items():
+        line.sort()
+        for (_, end, left), (start, _, right) in zip(line, line[1:], strict=False):
+            assert start - end >= 1.5, (p, left, right)
 
 
 def plan_something(app: Flask, scored: Any, vendor_a: Any) -> str:
@@ -125,6 +162,8 @@ def test_vendor_pdf_holds_levels_numbers_actions_and_verbatims(
 
     pages = keep_pages(pdf, "vendor-report")
     assert len(pages) >= 6
+    assert "100.0–100.0" in text  # the widest range is there to be squeezed
+    assert_fits_the_page(ARTIFACTS / "vendor-report.pdf")
     assert PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width == pytest.approx(595.3, abs=1)
 
 
@@ -134,6 +173,7 @@ def test_client_downloads_the_pdf_through_its_link(app: Flask, scored: Any) -> N
     assert response.status_code == 200 and response.get_data().startswith(b"%PDF")
     assert response.headers["Referrer-Policy"] == "no-referrer"
     keep_pages(response.get_data(), "client-report")
+    assert_fits_the_page(ARTIFACTS / "client-report.pdf")
 
 
 def test_hostile_text_is_printed_not_obeyed(

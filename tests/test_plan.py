@@ -35,6 +35,11 @@ def _items(app: Flask, scored: Any) -> list[ActionItem]:
     return list(db.session.scalars(sa.select(ActionItem).where(ActionItem.review_id == scored.id)))
 
 
+def _comment_field(item_id: str) -> str:
+    """The comment box's name, whatever characters the random item id ends in."""
+    return f"c-{item_id}-text"
+
+
 def test_operations_record_every_change_with_who_and_when(
     app: Flask, vendor_a: Any, scored: Any
 ) -> None:
@@ -170,7 +175,7 @@ def test_client_comments_and_proposes_through_its_link(
     base = f"/r/{scored.client_token}/results"
     assert (
         shared.post(
-            f"{base}/plan/{item_id}/comment", data={f"c-{item_id}-text": "Make it monthly"}
+            f"{base}/plan/{item_id}/comment", data={_comment_field(item_id): "Make it monthly"}
         ).status_code
         == 302
     )
@@ -223,7 +228,7 @@ def test_client_link_cannot_edit_or_touch_another_review(
     assert (
         shared.post(
             f"/r/{other.client_token}/results/plan/{item_id}/comment",
-            data={f"c-{item_id}-text": "hi"},
+            data={_comment_field(item_id): "hi"},
         ).status_code
         == 404
     )
@@ -308,3 +313,59 @@ def test_confirmation_is_shown_next_to_the_changed_item(
     client.post(f"{base}/next-review", data={"next_review_on": "2031-09-30"})
     page = client.get(base).get_data(as_text=True)
     assert page.index("Next review date saved.") < page.index('id="levels"')
+
+
+def _plan_and_declined(page: str) -> tuple[str, str]:
+    """The plan section up to the declined fold, and the fold itself (its tag onwards)."""
+    section = page.split('id="plan"', 1)[1]
+    plan, fold = section.split('id="declined"', 1)
+    return plan, fold.split('id="add-action"', 1)[0].split('id="propose"', 1)[0]
+
+
+def test_declined_actions_are_folded_away_below_the_plan(
+    app: Flask, client: FlaskClient, login: Any, vendor_a: Any, scored: Any
+) -> None:
+    with app.app_context():
+        review = _review(scored)
+        dana = Actor(db.session.get(User, vendor_a.id))
+        first, second = pending_items(review, build_comparison(review).result)[:2]
+        operations.accept_action(review, first, dana)
+        operations.decline_action(review, second, dana)
+        proposal = operations.propose_action(
+            review, Actor.client_link(), "Weekly status call", None
+        )
+        proposal_id = proposal.public_id
+    login(client, vendor_a)
+    base = f"/reviews/{scored.public_id}/results"
+
+    page = client.get(base).get_data(as_text=True)
+    plan, fold = _plan_and_declined(page)
+    assert escape(first.title) in plan and escape(second.title) not in plan
+    assert "Weekly status call" in plan  # a proposal still waits in the plan
+    assert "<summary>Declined (1)</summary>" in fold and escape(second.title) in fold
+    assert fold.startswith(">")  # folded: no `open` on the <details>
+
+    # declining the client's proposal moves it into the fold, opened to show the message
+    response = client.post(f"{base}/plan/{proposal_id}/decide", data={"decision": "decline"})
+    page = client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+    plan, fold = _plan_and_declined(page)
+    assert "Weekly status call" not in plan
+    assert "<summary>Declined (2)</summary>" in fold and "Weekly status call" in fold
+    assert fold.startswith(" open>")
+    assert "Declined: Weekly status call" in fold
+
+    # the client's page folds them away the same way
+    shared = FlaskClient(app).get(f"/r/{scored.client_token}/results").get_data(as_text=True)
+    plan, fold = _plan_and_declined(shared)
+    assert escape(first.title) in plan and "Weekly status call" not in plan
+    assert "<summary>Declined (2)</summary>" in fold and escape(second.title) in fold
+
+
+@pytest.mark.parametrize("item_id", ["plain", "ends-with-dash-", "ends_with_underscore_"])
+def test_comment_box_name_does_not_depend_on_the_ids_last_character(
+    app: Flask, item_id: str
+) -> None:
+    from survey.results.forms import comment_form
+
+    with app.test_request_context():
+        assert comment_form(item_id).text.name == f"c-{item_id}-text"

@@ -703,24 +703,32 @@ def quadrant(
         2 * QUADRANT_MARKER + 2,
         [_home_cell(*spot) for _, spot in drawn],
     )
-    for (number, (x0, y0)), (x, y) in zip(drawn, spots, strict=True):
-        body.append(_quadrant_marker(number, (x0, y0), (x, y)))
+    # All leaders first, then all markers: a nudged marker's true spot often lies under
+    # another marker, and a dot drawn over that marker would hide its number.
+    placed = list(zip(drawn, spots, strict=True))
+    body.extend(_quadrant_leader(true, shown) for (_, true), shown in placed)
+    body.extend(_quadrant_marker(number, shown) for (number, _), shown in placed)
     height = int(legend_y + 18 * max(len(points), 1))
     desc = "Client importance against client score, cut at 50. " + " ".join(lines)
     svg = _frame(uid, 640, height, "Importance and performance", desc, "quadrant", "".join(body))
     return Chart(svg=svg, title="Importance and performance", lines=tuple(lines))
 
 
-def _quadrant_marker(number: int, true: tuple[float, float], shown: tuple[float, float]) -> str:
-    """A numbered marker; when nudged, a dot and a thin line mark where it really is."""
+def _quadrant_leader(true: tuple[float, float], shown: tuple[float, float]) -> str:
+    """For a nudged marker, a dot where it really is and a thin line to where it is shown;
+    nothing for a marker left in place. Drawn before (so underneath) every marker."""
     (x0, y0), (x, y) = true, shown
-    parts = []
-    if math.hypot(x - x0, y - y0) > 1:
-        parts.append(
-            _el("line", x1=x0, y1=y0, x2=x, y2=y, stroke=INK, stroke_width=1, class_="leader")
-        )
-        parts.append(_el("circle", cx=x0, cy=y0, r=2.5, fill=INK, class_="true-spot"))
-    parts.append(
+    if math.hypot(x - x0, y - y0) <= 1:
+        return ""
+    return _el("line", x1=x0, y1=y0, x2=x, y2=y, stroke=INK, stroke_width=1, class_="leader") + _el(
+        "circle", cx=x0, cy=y0, r=2.5, fill=INK, class_="true-spot"
+    )
+
+
+def _quadrant_marker(number: int, shown: tuple[float, float]) -> str:
+    """A numbered marker where it is shown (its true place, or nudged from it)."""
+    x, y = shown
+    parts = [
         _el(
             "circle",
             cx=x,
@@ -731,9 +739,7 @@ def _quadrant_marker(number: int, true: tuple[float, float], shown: tuple[float,
             stroke_width=1.5,
             class_="point",
             data_index=str(number),
-        )
-    )
-    parts.append(
+        ),
         _text(
             x,
             y + 4,
@@ -743,8 +749,8 @@ def _quadrant_marker(number: int, true: tuple[float, float], shown: tuple[float,
             font_size=10,
             font_weight="bold",
             class_="point-number",
-        )
-    )
+        ),
+    ]
     return "".join(parts)
 
 

@@ -60,6 +60,15 @@ class CommentForm(FlaskForm):
     )
 
 
+def comment_form(item_public_id: str) -> CommentForm:
+    """The comment form of one plan item; its box is always named ``c-<item id>-text``.
+
+    The prefix ends in "-" itself: WTForms adds a separator only when the prefix does not
+    already end in one, and a random public id may end in "-" or "_".
+    """
+    return CommentForm(prefix=f"c-{item_public_id}-")
+
+
 class NextReviewForm(FlaskForm):
     next_review_on = DateField("Next relationship review", validators=[Optional()])
 

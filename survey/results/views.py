@@ -46,9 +46,9 @@ from survey.results.data import (
 )
 from survey.results.forms import (
     ActionForm,
-    CommentForm,
     NextReviewForm,
     ProposeForm,
+    comment_form,
 )
 from survey.results.operations import Actor, PlanError
 from survey.results.pdf import DEFAULT_TIMEOUT, PdfError, PdfTimeout, render_pdf
@@ -165,7 +165,7 @@ def _vendor_context(review: Review, comparison: Comparison) -> dict[str, Any]:
         "notice_at": _notice_at(items, pending),
         "pending": [(p, _pending_form(p), _prefix(p.key)) for p in pending],
         "items": items,
-        "comment_forms": {i.public_id: CommentForm(prefix=f"c-{i.public_id}") for i in items},
+        "comment_forms": {i.public_id: comment_form(i.public_id) for i in items},
         "add_form": ActionForm(prefix="new", formdata=None),
         "next_form": NextReviewForm(next_review_on=review.next_review_on, formdata=None),
         "history": _history(review),
@@ -275,7 +275,7 @@ def comment(public_id: str, item_id: str) -> ResponseReturnValue:
     review = review_in_my_organisation(public_id)
     _ready_or_404(review)
     item = _item(review, item_id)
-    form = CommentForm(prefix=f"c-{item.public_id}")
+    form = comment_form(item.public_id)
     if form.validate_on_submit():
         operations.comment_on_action(item, _me(), form.text.data or "")
         flash("Comment added.", "success")
@@ -379,7 +379,7 @@ def _client_context(token: str, review: Review, comparison: Comparison) -> dict[
         "token": token,
         "items": items,
         "notice_at": _notice_at(items, []),
-        "comment_forms": {i.public_id: CommentForm(prefix=f"c-{i.public_id}") for i in items},
+        "comment_forms": {i.public_id: comment_form(i.public_id) for i in items},
         "propose_form": ProposeForm(prefix="propose", formdata=None),
         "history": _history(review),
     }
@@ -408,7 +408,7 @@ def shared_comment(token: str, item_id: str) -> ResponseReturnValue:
     _, review = _client_review(token)
     _ready_or_404(review)
     item = _item(review, item_id)
-    form = CommentForm(prefix=f"c-{item.public_id}")
+    form = comment_form(item.public_id)
     if form.validate_on_submit():
         operations.comment_on_action(item, Actor.client_link(), form.text.data or "")
         flash("Thank you, your comment was added.", "success")

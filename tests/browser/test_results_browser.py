@@ -111,6 +111,11 @@ def test_narrow_screen_keeps_charts_readable_and_the_confirmation_in_view(
         natural = float(page.locator(f"svg.chart-{kind}").get_attribute("width") or 0)
         assert 12 * width / natural >= 9, kind  # 12-unit text drawn at 9 px or more
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # ... and each says so, since a sideways scroll inside a box is easy to miss
+    hints = page.locator(".chart-figure .chart-scroll-hint")
+    assert hints.count() == 4
+    for i in range(4):
+        assert hints.nth(i).is_visible() and "Scroll sideways" in hints.nth(i).inner_text()
     # the dimension table shows its Gap column within the screen
     for key in ("gap", "status"):
         cell = page.locator("#dimension-table tbody tr").first.locator(f'[data-key="{key}"]')
@@ -129,4 +134,10 @@ def test_narrow_screen_keeps_charts_readable_and_the_confirmation_in_view(
         " return r.top >= 0 && r.bottom <= innerHeight; }"
     )
     page.screenshot(path=str(artifacts / "results-375-accepted.png"))
+    # on a wide screen, or printed, the charts fit and the hint is gone
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not page.locator(".chart-scroll-hint").first.is_visible()
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert not page.locator(".chart-scroll-hint").first.is_visible()
     phone.close()
