@@ -212,6 +212,11 @@ class ShareLink(db.Model):  # type: ignore[name-defined,misc]
         so respondents can be told collection has ended)."""
         return self.revoked_at is None
 
+    def has_expired(self, now: datetime | None = None) -> bool:
+        """Whether the vendor's last day for this link has passed (it then answers 410)."""
+        expires = as_utc(self.expires_at)
+        return expires is not None and expires <= (now or utcnow())
+
     def token(self, secret_key: str) -> str:
         """The raw token, derived again from the salt (see the class docstring)."""
         return derive_link_token(secret_key, self.salt)

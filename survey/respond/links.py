@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import Response, abort, current_app, request
 
 from survey.extensions import db
-from survey.models import Respondent, Review, ShareLink, as_utc, hash_token, utcnow
+from survey.models import Respondent, Review, ShareLink, hash_token
 
 #: Sent with every page reached through a capability token.
 LINK_HEADERS = {
@@ -41,8 +41,7 @@ def find_shared_link(raw: str) -> ShareLink:
         )
     if link is None or link.revoked_at is not None:
         abort(404)
-    expires = as_utc(link.expires_at)
-    if expires is not None and expires <= utcnow():
+    if link.has_expired():
         abort(410)
     return link
 
@@ -68,10 +67,7 @@ def live_link_token(review: Review, party: str) -> str | None:
     more (the secret key changed): then there is no working door to point to.
     """
     link = review.current_link(party)
-    if link is None or link.revoked_at is not None:
-        return None
-    expires = as_utc(link.expires_at)
-    if expires is not None and expires <= utcnow():
+    if link is None or link.revoked_at is not None or link.has_expired():
         return None
     token = link.token(current_app.config["SECRET_KEY"])
     return token if hash_token(token) == link.token_hash else None

@@ -55,12 +55,6 @@ def link_works_until(link: ShareLink) -> date | None:
     return None if expires is None else (expires - timedelta(microseconds=1)).date()
 
 
-def link_has_expired(link: ShareLink) -> bool:
-    """Whether the link's expiry has passed (the respond lookups then answer 410 Gone)."""
-    expires = as_utc(link.expires_at)
-    return expires is not None and expires <= utcnow()
-
-
 def find_or_create_client(organisation: Organisation, name: str) -> Client:
     """The organisation's client of this name (ignoring case and surrounding blanks)."""
     name = " ".join(name.split())

@@ -13,7 +13,6 @@ from survey.domain.effort import Effort, effort, progress
 from survey.domain.model import PARTIES, Party, Questionnaire
 from survey.models import Respondent, Review, ShareLink, as_utc
 from survey.workspace.operations import (
-    link_has_expired,
     link_is_showable,
     link_token,
     link_works_until,
@@ -112,7 +111,7 @@ def _panel(review: Review, questionnaire: Questionnaire, party: Party, sender: s
         subject=subject,
         body=body,
         works_until=works_until,
-        expired=link is not None and link_has_expired(link),
+        expired=link is not None and link.has_expired(),
     )
 
 
