@@ -98,57 +98,81 @@ try:
     from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
 except ImportError:  # PyYAML built without libyaml
     _CParser = None
-_LIBYAML = _CParser is not None
-_EVENTS: tuple[type, ...] = (
-    (_CParser,) if _LIBYAML else (yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser)
-)
+
+# libyaml has a nesting limit of its own, reached while it scans ahead; when it speaks
+# first, the file is read again with PyYAML's parser so that the project's own check
+# (and its position) decides, whichever layer noticed.
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 
-class _SafeLoader(Composer, *_EVENTS, Resolver):  # type: ignore[misc]
-    """Events from libyaml (fast), nodes from PyYAML's composer (checked), no constructor.
-
-    Only composing is used (nodes with marks, no objects built); values are made by
-    :class:`_Builder`. Scalars resolve YAML 1.2-style (see the module docstring), and
-    nesting deeper than MAX_DEPTH stops composing before it can exhaust the stack.
-    Without libyaml, PyYAML's pure-Python reader, scanner and parser give the same events.
-    """
+class _Resolver(Resolver):
+    """YAML 1.2-style scalars (see the module docstring)."""
 
     yaml_implicit_resolvers: dict[Any, Any] = {}
 
-    def __init__(self, stream: str) -> None:
-        if _LIBYAML:
-            _CParser.__init__(self, stream)
-        else:
-            yaml.reader.Reader.__init__(self, stream)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-        Composer.__init__(self)
-        Resolver.__init__(self)
+
+_Resolver.add_implicit_resolver(
+    BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Resolver.add_implicit_resolver(NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Resolver.add_implicit_resolver(
+    INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
+)
+_Resolver.add_implicit_resolver(
+    FLOAT,
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+.0123456789"),
+)
+
+
+class _DepthCheckedComposer(Composer):
+    """PyYAML's composer (nodes with marks, no objects built), refusing deep nesting.
+
+    Only composing is used; values are made by :class:`_Builder`. Nesting deeper than
+    MAX_DEPTH stops composing before it can exhaust the stack.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
         self._depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[attr-defined]
                 raise _Refused(_pos(mark), f"the file nests deeper than {MAX_DEPTH} levels")
             return cast(Node, super().compose_node(parent, index))
         finally:
             self._depth -= 1
 
 
-_SafeLoader.add_implicit_resolver(
-    BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_SafeLoader.add_implicit_resolver(NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-_SafeLoader.add_implicit_resolver(
-    INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
-)
-_SafeLoader.add_implicit_resolver(
-    FLOAT,
-    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
-    list("-+.0123456789"),
-)
+class _PureLoader(
+    _DepthCheckedComposer, yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _Resolver
+):
+    """Events from PyYAML's pure-Python reader, scanner and parser."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _DepthCheckedComposer.__init__(self)
+        _Resolver.__init__(self)
+
+
+if _CParser is not None:
+
+    class _FastLoader(_DepthCheckedComposer, _CParser, _Resolver):  # type: ignore[misc]
+        """Events from libyaml (fast), nodes from the checked composer."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _DepthCheckedComposer.__init__(self)
+            _Resolver.__init__(self)
+
+    _SafeLoader: type[_DepthCheckedComposer] = _FastLoader
+else:  # PyYAML built without libyaml
+    _SafeLoader = _PureLoader
 
 
 def _scalar(node: ScalarNode) -> Any:
@@ -682,14 +706,47 @@ def _too_big(size: int) -> str:
 
 def _parse(text: str, filename: str) -> _Parsed:
     """Safe YAML to plain data with positions, or QuestionnaireError."""
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        raise QuestionnaireError([Problem(filename, 1, 1, _too_big(size))])
+    try:
+        return _compose(_SafeLoader, text, filename)
+    except _LibyamlTooDeep as too_deep:
+        raise _place_deep_nesting(text, filename, too_deep) from None
+
+
+class _LibyamlTooDeep(Exception):
+    """libyaml refused the nesting before the project's own check could place it."""
+
+    def __init__(self, index: int, position: Position) -> None:
+        super().__init__(_LIBYAML_TOO_DEEP)
+        self.index = index
+        self.position = position
+
+
+def _place_deep_nesting(text: str, filename: str, too_deep: _LibyamlTooDeep) -> QuestionnaireError:
+    """The project's own depth problem for a file libyaml found too deep.
+
+    libyaml's limit is far above MAX_DEPTH, so the project's check fires inside the text
+    libyaml had read; only that part is read again, with PyYAML's parser, to place it.
+    """
+    try:
+        _compose(_PureLoader, text[: too_deep.index], filename)
+    except QuestionnaireError as error:
+        if error.problems and error.problems[0].message.startswith("the file nests deeper"):
+            return error
+    message = f"the file nests deeper than {MAX_DEPTH} levels"
+    return QuestionnaireError([Problem(filename, *too_deep.position, message)])
+
+
+def _compose(loader_class: Any, text: str, filename: str) -> _Parsed:
+    """Compose and build the file with one kind of loader."""
 
     def fail(position: Position, message: str) -> QuestionnaireError:
         return QuestionnaireError([Problem(filename, *position, message)])
 
-    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise fail((1, 1), _too_big(len(text.encode("utf-8", "surrogatepass"))))
     builder = _Builder()
-    loader = _SafeLoader(text)
+    loader = loader_class(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -698,6 +755,10 @@ def _parse(text: str, filename: str) -> _Parsed:
     except _Refused as refused:
         raise fail(refused.position, refused.message) from None
     except yaml.MarkedYAMLError as error:
+        if (error.problem or "").startswith(_LIBYAML_TOO_DEEP):
+            mark = error.problem_mark
+            index, position = (mark.index, _pos(mark)) if mark is not None else (0, (1, 1))
+            raise _LibyamlTooDeep(index, position) from None
         raise fail(*_syntax_problem(error, text)) from None
     except yaml.YAMLError as error:
         raise fail((1, 1), f"YAML: {error}") from None
