@@ -9,15 +9,30 @@ PORT ?= 5000
 # Debian packages the test suite drives: the browser, PDF-to-PNG, fonts and Pango for WeasyPrint.
 TEST_DEBS := chromium poppler-utils fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: run test lint bench install system-deps tools clean
+# The locks: exact versions with hashes, made by `make lock` from the ranges in pyproject.toml.
+# requirements.txt is the app (and the build backend, so that wheels build from the lock too);
+# requirements-test.txt adds the test tools. A fresh machine gets what CI tested.
+LOCK := requirements.txt
+TEST_LOCK := requirements-test.txt
+UV_VERSION := 0.13.9
+UV_COMPILE := pip compile --quiet --generate-hashes --universal --python-version 3.11
 
-$(STAMP): pyproject.toml
+.PHONY: run test lint lock bench install system-deps tools clean
+
+$(STAMP): $(TEST_LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## lock: refresh both locks from pyproject.toml's ranges (uv, pinned here)
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	echo "setuptools>=68" | $(BIN)/uv $(UV_COMPILE) pyproject.toml - --extra test -o $(TEST_LOCK)
+	echo "setuptools>=68" | $(BIN)/uv $(UV_COMPILE) pyproject.toml - -c $(TEST_LOCK) -o $(LOCK)
 
 ## run: install, migrate the SQLite database, load the demo review, serve on http://$(HOST):$(PORT)
 run: $(STAMP)
@@ -40,18 +55,19 @@ system-deps:
 	  fi; \
 	fi
 
-## tools: axe-core and the Nu HTML Checker (vnu-jar) from npm, for the accessibility and markup tests
+## tools: axe-core and the Nu HTML Checker (vnu-jar) from npm, at the versions locked in tests/tools
 TOOLS_FILES := .tools/node_modules/axe-core/axe.min.js .tools/node_modules/vnu-jar/build/dist/vnu.jar
 tools: system-deps
 	@for f in $(TOOLS_FILES); do test -f $$f || missing=1; done; \
+	cmp -s tests/tools/package-lock.json .tools/package-lock.json || missing=1; \
 	if [ -n "$$missing" ]; then \
-	  npm install --no-save --no-audit --no-fund --ignore-scripts --prefix .tools axe-core@4 vnu-jar && \
+	  mkdir -p .tools && cp tests/tools/package.json tests/tools/package-lock.json .tools/ && \
+	  npm ci --no-audit --no-fund --ignore-scripts --prefix .tools && \
 	  for f in $(TOOLS_FILES); do test -f $$f || { echo "npm did not install $$f" >&2; exit 1; }; done; \
 	fi
 
 ## test: lint, then the whole suite on SQLite; with CI set, again on a real PostgreSQL server
-test: $(STAMP) system-deps tools
-	$(BIN)/ruff check .
+test: $(STAMP) system-deps tools lint
 	$(BIN)/pytest
 	@if [ -n "$$CI" ]; then \
 	  url=$$(bash .ci/postgres.sh) && \
