@@ -368,14 +368,122 @@ def test_importance_question_needs_a_dimension() -> None:
     ]
 
 
-def test_counts_as_is_performance_or_importance() -> None:
+def test_counts_as_is_performance_importance_or_nps() -> None:
     text = fix(
         "        scale: likelihood\n", "        scale: likelihood\n        counts_as: importanse\n"
     )
     assert problems(text) == [
         "q.yaml:45:20: section 'buyer-only', question 'recommend': 'counts_as' must be one of"
-        " 'performance' or 'importance', not 'importanse' (did you mean 'importance'?)"
+        " 'performance', 'importance' or 'nps', not 'importanse' (did you mean 'importance'?)"
     ]
+
+
+# --- format v1.1 keys --------------------------------------------------------------------
+
+NPS_RECOMMEND = (
+    "        dimension: trust\n        scale: likelihood\n",
+    "        scale: likelihood\n        counts_as: nps\n",
+)
+
+
+def test_nps_question_loads_outside_every_dimension() -> None:
+    questionnaire = load_text(fix(*NPS_RECOMMEND))
+    assert questionnaire.question("recommend").is_nps
+    assert questionnaire.question("recommend").dimension is None
+
+
+def test_nps_question_has_no_dimension() -> None:
+    text = fix("        scale: likelihood\n", "        scale: likelihood\n        counts_as: nps\n")
+    assert problems(text) == [
+        "q.yaml:43:9: section 'buyer-only', question 'recommend': a 'counts_as: nps' question"
+        " has no 'dimension': a net promoter score counts towards no dimension and no level"
+    ]
+
+
+def test_nps_question_needs_a_0_to_10_range() -> None:
+    labelled = fix(*NPS_RECOMMEND).replace(
+        "        scale: likelihood\n        counts_as: nps",
+        "        scale: agreement\n        counts_as: nps",
+    )
+    assert problems(labelled.replace("at_most: 6}", "at_most: 2}")) == [
+        "q.yaml:43:16: section 'buyer-only', question 'recommend': 'counts_as: nps' needs a scale"
+        " with 'range: [0, 10]'; scale 'agreement' has labelled choices"
+    ]
+    short = fix(*NPS_RECOMMEND).replace("    range: [0, 10]", "    range: [1, 10]")
+    assert problems(short) == [
+        "q.yaml:43:16: section 'buyer-only', question 'recommend': 'counts_as: nps' needs a scale"
+        " with 'range: [0, 10]'; scale 'likelihood' has range [1, 10]"
+    ]
+
+
+def test_nps_question_is_a_scale_question_not_reversed() -> None:
+    reversed_nps = fix(*NPS_RECOMMEND).replace(
+        "        counts_as: nps\n", "        counts_as: nps\n        reverse: true\n"
+    )
+    assert problems(reversed_nps) == [
+        "q.yaml:45:9: section 'buyer-only', question 'recommend': 'reverse' does not go with"
+        " 'counts_as: nps': the score counts raw answers"
+    ]
+    choice = fix(
+        "        choices:\n          - {label: Building, score: 100}",
+        "        counts_as: nps\n        choices:\n          - {label: Building, score: 100}",
+    )
+    assert problems(choice) == [
+        "q.yaml:30:20: section 'basics', question 'contacts': 'counts_as: nps' goes with scale"
+        " questions"
+    ]
+
+
+def test_dimension_rates_vendor_or_client() -> None:
+    questionnaire = load_text(fix("    title: Trust\n", "    title: Trust\n    rates: client\n"))
+    assert [d.rates for d in questionnaire.dimensions] == ["vendor", "client"]
+    assert problems(fix("    title: Trust\n", "    title: Trust\n    rates: clinet\n")) == [
+        "q.yaml:17:12: dimension 'trust': 'rates' must be one of 'vendor' or 'client', not"
+        " 'clinet' (did you mean 'client'?)"
+    ]
+
+
+def with_cut(cut: str) -> str:
+    return fix("sections:\n", f"quadrant_cut: {cut}\nsections:\n")
+
+
+def test_quadrant_cut_takes_numbers_or_mean() -> None:
+    cut = load_text(with_cut("{importance: mean, performance: 62.5}")).quadrant_cut
+    assert (cut.importance, cut.performance) == ("mean", 62.5)
+    default = load_text(VALID).quadrant_cut
+    assert (default.importance, default.performance) == (50, 50)
+
+
+def test_quadrant_cut_is_0_to_100_or_mean() -> None:
+    assert problems(with_cut("{importance: maen, performance: 160}")) == [
+        "q.yaml:17:28: quadrant_cut: 'importance' must be a number from 0 to 100 or 'mean',"
+        " not 'maen' (did you mean 'mean'?)",
+        "q.yaml:17:47: quadrant_cut: 'performance' must be between 0 and 100 or 'mean', not 160",
+    ]
+    assert problems(with_cut("{importance: true}")) == [
+        "q.yaml:17:28: quadrant_cut: 'importance' must be a number from 0 to 100 or 'mean',"
+        " not true"
+    ]
+
+
+def test_quadrant_cut_unknown_key_suggests_the_known_one() -> None:
+    assert problems(with_cut("{importnce: mean}")) == [
+        "q.yaml:17:16: unknown key 'importnce' in quadrant_cut (did you mean 'importance'?)"
+    ]
+
+
+def test_question_label_names_only_vendor_and_client() -> None:
+    labelled = fix(
+        "        scale: likelihood\n", "        scale: likelihood\n        label: '{vendr}'\n"
+    )
+    assert problems(labelled) == [
+        "q.yaml:45:16: section 'buyer-only', question 'recommend': unknown placeholder {vendr}"
+        " in 'label': only {vendor} and {client} are replaced (did you mean 'vendor'?)"
+    ]
+    good = fix(
+        "        scale: likelihood\n", "        scale: likelihood\n        label: '{vendor}'\n"
+    )
+    assert load_text(good).question("recommend").quoted("client", "Acme", "Globex") == "Acme"
 
 
 def test_dimension_needs_a_scored_question() -> None:

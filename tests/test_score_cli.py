@@ -41,12 +41,17 @@ def test_text_output_is_the_default_report(tmp_path: Path) -> None:
     for section in ("LEVELS", "DIMENSIONS", "ACTIONS", "PROPOSALS"):
         assert f"\n{section}\n" in out
     assert out.startswith(
-        "Small review (small, version 3)\nVendor: Acme Analytics    Client: Globex\n"
+        "Small review (small, version 3)\n"
+        "Vendor: Acme Analytics, 1 respondent, indicative\n"
+        "Client: Globex, 2 respondents, indicative\n"
     )
     assert "  Agreed:   Confidant" in out
     assert "  Listening        85.0    50.0  35.0  blind spot" in out
-    assert "because the client scores Communicating 50.0, under 60" in out
-    assert "  - Vendor, Dana, on more-valued:\n      Visit more often" in out
+    assert "because Globex (2 respondents) scores Communicating 50.0, under 60" in out
+    assert (
+        "  - Vendor, Dana, on 'How could we be a more valued vendor to Globex?':\n"
+        "      Visit more often" in out
+    )
 
 
 def test_misfit_answer_exits_1_naming_respondent_and_question(tmp_path: Path) -> None:

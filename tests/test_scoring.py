@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from survey.domain.answers import (
     to_answers_document,
 )
 from survey.domain.kinds import KINDS, AnswerError, kind_of
+from survey.domain.loader import load_file
 from survey.domain.model import Questionnaire, ShowIf
 from survey.domain.report import render_json, render_text
 from survey.domain.scoring import (
@@ -556,43 +558,45 @@ def because(condition: dict[str, Any], answers: ReviewAnswers | None = None) -> 
     [
         (
             {"dimension": "communicating", "below": 60},
-            "the client scores Communicating 50.0, under 60",
+            "Globex (2 respondents) scores Communicating 50.0, under 60",
         ),
         ({"dimension": "communicating", "below": 50}, None),  # 50 is not under 50
         (
             {"dimension": "communicating", "at_least": 50},
-            "the client scores Communicating 50.0, at least 50",
+            "Globex (2 respondents) scores Communicating 50.0, at least 50",
         ),
         ({"dimension": "communicating", "at_least": 50.5}, None),
         (
             {"dimension": "collaborating", "below": 37.6},
-            "the client scores Collaborating 37.5, under 37.6",
+            "Globex (2 respondents) scores Collaborating 37.5, under 37.6",
         ),
         (
             {"dimension": "listening", "at_least": 85, "party": "vendor"},
-            "the vendor scores Listening 85.0, at least 85",
+            "Acme Analytics (1 respondent) scores Listening 85.0, at least 85",
         ),
         ({"dimension": "listening", "below": 85, "party": "vendor"}, None),
         (
             {"dimension": "listening", "below": 60, "party": "either"},
-            "the client scores Listening 50.0, under 60",
+            "Globex (2 respondents) scores Listening 50.0, under 60",
         ),
         ({"dimension": "listening", "below": 40, "party": "either"}, None),
         (
             {"dimension": "listening", "at_least": 50, "party": "both"},
-            "the vendor scores Listening 85.0, at least 50 "
-            "and the client scores Listening 50.0, at least 50",
+            "Acme Analytics (1 respondent) scores Listening 85.0, at least 50 "
+            "and Globex (2 respondents) scores Listening 50.0, at least 50",
         ),
         ({"dimension": "listening", "at_least": 60, "party": "both"}, None),
         (
             {"blind_spot": "listening"},
-            "the vendor scores Listening 85.0 and the client 50.0, a gap of 35.0 (a blind spot)",
+            "Acme Analytics (1 respondent) scores Listening 85.0 and Globex (2 respondents) 50.0,"
+            " a gap of 35.0 (a blind spot: Acme Analytics rates itself higher than Globex does)",
         ),
         ({"hidden_strength": "listening"}, None),
         ({"aligned": "listening"}, None),
         (
             {"quadrant": "listening", "is": "keep_it_up"},
-            "the client rates the importance of Listening 75.0 and scores it 50.0 (keep it up)",
+            "Globex (2 respondents) rates the importance of Listening 75.0 and scores it 50.0,"
+            " against cuts of 50 and 50 (keep it up)",
         ),
         ({"quadrant": "listening", "is": "concentrate_here"}, None),
         ({"quadrant": "communicating", "is": "concentrate_here"}, None),  # no quadrant
@@ -602,16 +606,19 @@ def because(condition: dict[str, Any], answers: ReviewAnswers | None = None) -> 
         ({"level_below": "confidant"}, None),
         (
             {"question": "knows-strategy", "at_most": 2},
-            "a client respondent answered Disagree (2) to 'knows-strategy', at most 2",
+            # 2 of the client's respondents answered it (raw 2 and 4); the label is quoted
+            "1 of 2 Globex respondents answered Disagree or lower to 'knowing our strategy'",
         ),
         ({"question": "knows-strategy", "at_least": 5}, None),
         (
             {"question": "knows-strategy", "equals": "Agree"},
-            "a client respondent answered Agree (4) to 'knows-strategy', equal to 'Agree'",
+            "1 of 2 Globex respondents answered Agree to 'knowing our strategy'",
         ),
         (
             {"question": "last-contacts", "equals": "Firefighting"},
-            "a client respondent answered Firefighting to 'last-contacts', equal to 'Firefighting'",
+            # no label: the ask text is quoted
+            "1 of 2 Globex respondents answered Firefighting to"
+            " 'What were our last contacts mostly about?'",
         ),
         (
             {
@@ -623,12 +630,13 @@ def because(condition: dict[str, Any], answers: ReviewAnswers | None = None) -> 
         ),
         (
             {"question": "mood", "party": "vendor", "in": ["Good", "Bad"]},
-            "a vendor respondent answered Good to 'mood', one of 'Good', 'Bad'",
+            "the one Acme Analytics respondent answered Good or Bad to 'One word?'",
         ),
         (
             {"all": [{"blind_spot": "listening"}, {"dimension": "communicating", "below": 60}]},
-            "the vendor scores Listening 85.0 and the client 50.0, a gap of 35.0 (a blind spot) "
-            "and the client scores Communicating 50.0, under 60",
+            "Acme Analytics (1 respondent) scores Listening 85.0 and Globex (2 respondents) 50.0,"
+            " a gap of 35.0 (a blind spot: Acme Analytics rates itself higher than Globex does)"
+            " and Globex (2 respondents) scores Communicating 50.0, under 60",
         ),
         ({"all": [{"blind_spot": "listening"}, {"dimension": "communicating", "below": 50}]}, None),
         (
@@ -639,18 +647,20 @@ def because(condition: dict[str, Any], answers: ReviewAnswers | None = None) -> 
                     {"level": "confidant"},
                 ]
             },
-            "the client scores Communicating 50.0, under 60; the agreed level is Confidant",
+            "Globex (2 respondents) scores Communicating 50.0, under 60; the agreed level is"
+            " Confidant",
         ),
         ({"any": [{"level": "partner"}, {"aligned": "listening"}]}, None),
         (
             {"not": {"dimension": "communicating", "at_least": 60}},
-            "the client scores Communicating 50.0, under 60",
+            "Globex (2 respondents) scores Communicating 50.0, under 60",
         ),
         ({"not": {"level": "confidant"}}, None),
         (
             {"not": {"any": [{"level": "partner"}, {"aligned": "listening"}]}},
-            "the agreed level is not Partner and the vendor scores Listening 85.0 and the client "
-            "50.0, a gap of 35.0 (a blind spot)",
+            "the agreed level is not Partner and Acme Analytics (1 respondent) scores Listening"
+            " 85.0 and Globex (2 respondents) 50.0, a gap of 35.0 (a blind spot: Acme Analytics"
+            " rates itself higher than Globex does)",
         ),
     ],
 )
@@ -671,15 +681,15 @@ def test_condition_on_a_missing_score_does_not_hold() -> None:
     # `either` holds when some party's score exists and meets it
     assert (
         because({"dimension": "listening", "below": 60, "party": "either"}, only_vendor)
-        == "the vendor scores Listening 30.0, under 60"
+        == "Acme (1 respondent) scores Listening 30.0, under 60"
     )
     assert (
         because({"not": {"dimension": "listening", "at_least": 0}}, only_vendor)
-        == "the client has no score for Listening"
+        == "Globex has no score for Listening"
     )
     assert (
         because({"not": {"aligned": "listening"}}, only_vendor)
-        == "Listening cannot be compared: the client has no score"
+        == "Listening cannot be compared: Globex has no score"
     )
 
 
@@ -771,6 +781,14 @@ def test_full_review_matches_hand_computed_json() -> None:
     levels: vendor consultant (overall 78.5 < 80), client confidant (listening 50 ≥ 50,
     communicating 50 < 60); next consultant misses client communicating and listening.
     actions: schedule-reviews (priority 50), learn-strategy (37.5), celebrate (none).
+
+    n and split (additive): the vendor has 1 respondent behind every number it has; both
+    client respondents count towards every dimension. Own dimension scores of client 1 and
+    Eve: listening (25 + 40·3)/4 = 36.25 and (75 + 60·3)/4 = 63.75 (27.5 apart, no split);
+    communicating (50 + 25)/2 = 37.5 and 75 (no split); collaborating (25 + 20)/2 = 22.5 and
+    80: 57.5 apart, a split. Questions split on the client side where the two answers are
+    50 or more apart: knows-priorities 25/75, listening-matters 100/50, last-contacts 20/80,
+    knows-strategy 25/75; keeps-informed and firefighting have one client answer (n 1).
     """
     result = score(QN, full_review())
     expected = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
@@ -779,10 +797,12 @@ def test_full_review_matches_hand_computed_json() -> None:
         "questionnaire",
         "levels",
         "overall",
+        "nps",
         "dimensions",
         "questions",
         "actions",
         "proposals",
+        "respondents",  # additive: after the contract's keys
     ]
     assert list(result.to_dict()["dimensions"][0]) == [
         "id",
@@ -793,6 +813,17 @@ def test_full_review_matches_hand_computed_json() -> None:
         "importance",
         "priority",
         "quadrant",
+        "n",  # additive: after the contract's keys
+        "split",
+    ]
+    assert list(result.to_dict()["questions"][0]) == [
+        "id",
+        "vendor",
+        "client",
+        "gap",
+        "status",
+        "n",
+        "split",
     ]
     assert json.loads(render_json(result)) == expected
 
@@ -920,8 +951,12 @@ def test_text_report_has_every_section() -> None:
         in text
     )
     assert "1. Hold a relationship review every quarter [joint]" in text
-    assert "because the client scores Communicating 50.0, under 60" in text
-    assert "  - Client, Eve, on more-valued:\n      Share a roadmap\n" in text
+    assert "because Globex (2 respondents) scores Communicating 50.0, under 60" in text
+    # proposals quote the question as the respondent read it, not its id
+    assert (
+        "  - Client, Eve, on 'How could Acme Analytics be a more valued vendor?':\n"
+        "      Share a roadmap\n" in text
+    )
 
 
 def test_text_report_at_the_top_level_without_actions() -> None:
@@ -931,3 +966,288 @@ def test_text_report_at_the_top_level_without_actions() -> None:
     assert "Next:     none, this is the top level" in text
     assert "ACTIONS\n  none suggested" in text
     assert "PROPOSALS\n  none" in text
+
+
+# --- format v1.1 ---------------------------------------------------------------------------
+# tests/data/scoring/v11.yaml: listening, value, business relevance (weight 2) rate the
+# vendor; "Being a good customer" (`rates: client`) rates the client; `recommend` is a
+# 0–10 NPS question; the quadrant is cut at the mean importance and at performance 60.
+
+V11 = load_file(DATA / "v11.yaml").questionnaire
+
+
+def run_v11(
+    vendor: list[dict[str, Any]] | None = None,
+    client: list[dict[str, Any]] | None = None,
+    questionnaire: Questionnaire = V11,
+) -> ReviewResult:
+    return score(questionnaire, review(vendor, client))
+
+
+def test_action_priority_comes_only_from_the_parts_that_held() -> None:
+    # find-values: any [hidden_strength value, relevance below 50]. Vendor value 25, client
+    # 100: a hidden strength (gap −75), value priority 100 × (100 − 100)/100 = 0. Client
+    # relevance 50 (importance 100): priority 100 × 50/100 = 50, but "below 50" did not
+    # hold, so find-values takes 0, not 50, and comes after relevance-watch (50).
+    result = run_v11(
+        vendor=[{"adds-value": 2, "knows-plans": 3}],
+        client=[{"adds-value": 5, "knows-plans": 3, "relevance-matters": 5}],
+    )
+    assert [(a.id, a.priority) for a in result.actions] == [
+        ("relevance-watch", 50.0),
+        ("find-values", 0.0),
+    ]
+
+
+def test_action_priority_of_all_takes_every_part_and_any_the_held_ones() -> None:
+    # listening client 25 (priority 75), value client 50 (priority 50)
+    answers = {"client": [{"hears-us": 2, "adds-value": 3}]}
+    actions = [
+        {
+            "id": "both",
+            "title": "B",
+            "when": {
+                "all": [
+                    {"dimension": "value", "below": 60},
+                    {"dimension": "listening", "below": 60},
+                ]
+            },
+        },
+        {
+            "id": "one",
+            "title": "O",
+            "when": {
+                "any": [
+                    {"dimension": "value", "below": 60},
+                    {"dimension": "listening", "at_least": 60},
+                ]
+            },
+        },
+    ]
+    questionnaire = Questionnaire.model_validate(
+        {**V11.model_dump(by_alias=True, exclude_defaults=True), "actions": actions}
+    )
+    result = run_v11(**answers, questionnaire=questionnaire)
+    assert [(a.id, a.priority) for a in result.actions] == [("both", 75.0), ("one", 50.0)]
+
+
+def test_rates_client_turns_statuses_round_and_ranks_by_the_vendor() -> None:
+    # clear-briefs: vendor raw 2 → 25, client raw 5 → 100: gap 25 − 100 = −75. The client
+    # rates itself better than the vendor does: a blind spot for a `rates: client` dimension.
+    # Priority from the vendor (the side served): importance 100 × (100 − 25)/100 = 75.
+    # Quadrant: the mean importance of the client-rating dimensions is this one's, 100;
+    # 100 ≥ 100 and 25 < 60: concentrate here.
+    result = run_v11(
+        vendor=[{"clear-briefs": 2, "briefs-matter": 5, "hears-us": 5}],
+        client=[{"clear-briefs": 5}],
+    )
+    customer = result.dimension("customer")
+    assert (customer.gap, customer.status) == (-75.0, "blind_spot")
+    assert (customer.priority, customer.quadrant) == (75.0, "concentrate_here")
+    assert question_result(result, "clear-briefs").status == "blind_spot"
+    # left out of overall: the vendor's overall is listening alone (100), not (100 + 25)/2
+    assert result.overall.vendor == 100.0
+    assert result.overall.client is None
+    assert [(a.id, a.priority) for a in result.actions] == [("fix-briefs", 75.0)]
+    assert result.actions[0].because == (
+        "Acme (1 respondent) scores Being a good customer 25.0 and Globex (1 respondent) 100.0,"
+        " a gap of -75.0 (a blind spot: Globex rates itself higher than Acme does)"
+    )
+
+
+def test_rates_client_hidden_strength_when_the_vendor_thinks_better_of_the_client() -> None:
+    # vendor 100, client 50: gap +50 is a hidden strength of the client as a customer
+    result = run_v11(vendor=[{"clear-briefs": 5}], client=[{"clear-briefs": 3}])
+    assert result.dimension("customer").status == "hidden_strength"
+    assert question_result(result, "clear-briefs").status == "hidden_strength"
+
+
+def test_rates_client_dimension_counts_in_levels_of_each_party() -> None:
+    # partner needs customer 50 and overall 70 on the party's own scores; listening 100
+    top = {"hears-us": 5, "clear-briefs": 3}
+    assert run_v11(vendor=[top]).levels.vendor == "partner"
+    assert run_v11(vendor=[{**top, "clear-briefs": 2}]).levels.vendor == "confidant"
+
+
+def test_quadrant_cut_at_the_mean_of_the_dimensions_with_a_quadrant() -> None:
+    # Client importance: listening 100, value 50, relevance 75; scores 75, 25, 50.
+    # Mean importance (100 + 50 + 75)/3 = 75; performance cut 60.
+    # listening 100 ≥ 75, 75 ≥ 60: keep it up; value 50 < 75, 25 < 60: low priority (at the
+    # default cut of 50 it would be concentrate here); relevance 75 ≥ 75, 50 < 60:
+    # concentrate here. The customer dimension (vendor importance 0, score 50) is cut at its
+    # own group's mean, 0: concentrate here; pooled, the vendor-rating mean would be 56.25.
+    client = {
+        "listening-matters": 5,
+        "value-matters": 3,
+        "relevance-matters": 4,
+        "hears-us": 4,
+        "adds-value": 2,
+        "knows-plans": 3,
+    }
+    result = run_v11(vendor=[{"briefs-matter": 1, "clear-briefs": 3}], client=[client])
+    quadrants = {d.id: d.quadrant for d in result.dimensions}
+    assert quadrants == {
+        "listening": "keep_it_up",
+        "value": "low_priority",
+        "relevance": "concentrate_here",
+        "customer": "concentrate_here",
+    }
+    assert result.dimension("value").cut.importance == 75.0
+
+
+def test_quadrant_cut_mean_leaves_out_dimensions_without_a_quadrant() -> None:
+    # relevance has an importance (0) but no score: no quadrant, so the mean is over
+    # listening and value, (100 + 50)/2 = 75, and value (50) is below it. Counting
+    # relevance the mean would be 50 and value would reach it.
+    client = {"listening-matters": 5, "value-matters": 3, "relevance-matters": 1}
+    client |= {"hears-us": 4, "adds-value": 2}
+    result = run_v11(client=[client])
+    assert result.dimension("relevance").quadrant is None
+    assert result.dimension("value").quadrant == "low_priority"
+
+
+def test_quadrant_cut_numbers_from_the_file() -> None:
+    # listening importance 75 (raw 4), score 70 (hears-us 7 of 10): keep it up at 50/50,
+    # low priority at 80/80
+    answers = {"client": [{"listening-matters": 4, "hears-us": 7}]}
+    assert run(**answers).dimension("listening").quadrant == "keep_it_up"
+    high = make_questionnaire(quadrant_cut={"importance": 80, "performance": 80})
+    assert run(**answers, questionnaire=high).dimension("listening").quadrant == "low_priority"
+
+
+def test_quadrant_reason_names_the_cuts() -> None:
+    client = {"listening-matters": 5, "value-matters": 3, "hears-us": 4, "adds-value": 2}
+    actions = [{"id": "a", "title": "A", "when": {"quadrant": "listening", "is": "keep_it_up"}}]
+    questionnaire = Questionnaire.model_validate(
+        {**V11.model_dump(by_alias=True, exclude_defaults=True), "actions": actions}
+    )
+    result = run_v11(client=[client], questionnaire=questionnaire)
+    # mean importance (100 + 50)/2 = 75; performance cut 60 as written
+    assert result.actions[0].because == (
+        "Globex (1 respondent) rates the importance of Listening 100.0 and scores it 75.0,"
+        " against cuts of 75.0 (the mean) and 60 (keep it up)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ([10, 9, 7, 3], 25.0),  # 2 promoters, 1 detractor of 4: (2 − 1)/4
+        ([10, 6, 6], -100 / 3),
+        ([8, 7], 0.0),  # passives only
+        ([0], -100.0),
+        ([9, 10, None], 100.0),  # no answer is left out
+        ([None], None),
+        ([], None),
+    ],
+)
+def test_net_promoter_score(answers: list[int | None], expected: float | None) -> None:
+    result = run_v11(client=[{"recommend": a} for a in answers])
+    assert result.nps[0].client == (None if expected is None else pytest.approx(expected))
+
+
+def test_nps_entry_has_the_vendors_prediction_and_is_not_a_question() -> None:
+    result = run_v11(vendor=[{"recommend": 8}], client=[{"recommend": v} for v in (10, 9, 7, 3)])
+    assert result.to_dict()["nps"] == [
+        {
+            "id": "recommend",
+            "vendor": 0.0,
+            "client": 25.0,
+            "gap": -25.0,  # the vendor's misreading
+            "n": {"vendor": 1, "client": 4},
+            "split": {"vendor": False, "client": True},  # answers 3 to 10: 70 points apart
+        }
+    ]
+    assert "recommend" not in [q.id for q in result.questions]
+    assert all(d.vendor is None for d in result.dimensions)  # counts towards no dimension
+    assert run().to_dict()["nps"] == []  # small.yaml has none
+
+
+def test_question_reason_quotes_the_label_with_names_and_counts() -> None:
+    # ask-recommend: recommend at most 6 (client). One of four answered 3.
+    result = run_v11(client=[{"recommend": v} for v in (10, 9, 7, 3)])
+    assert [a.because for a in result.actions] == [
+        "1 of 4 Globex respondents answered 6 or lower to 'recommending Acme'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        (
+            {"question": "knows-strategy", "at_least": 2},
+            "2 of 2 Globex respondents answered Disagree or higher to 'knowing our strategy'",
+        ),
+        (
+            {"question": "knows-strategy", "in": [2, "Agree"]},
+            "2 of 2 Globex respondents answered Disagree or Agree to 'knowing our strategy'",
+        ),
+        (
+            {"question": "knows-strategy", "at_least": 5},
+            None,
+        ),
+        (
+            {"not": {"question": "knows-strategy", "at_least": 5}},
+            "none of 2 Globex respondents answered Strongly agree to 'knowing our strategy'",
+        ),
+        (
+            {"not": {"question": "keeps-informed", "party": "vendor", "at_most": 1}},
+            "the one Acme Analytics respondent did not answer Strongly disagree to"
+            " 'We are kept informed.'",
+        ),
+        (
+            {"not": {"question": "meeting-mix", "equals": "Mixed"}},
+            "no Globex respondent answered 'How do we mostly meet?'",
+        ),
+        (
+            {"question": "hears-us", "at_least": 4},
+            "2 of 2 Globex respondents answered 4 or higher to"
+            " 'How likely is it that concerns raised are acted upon?'",
+        ),
+    ],
+)
+def test_question_reasons_say_how_many_answered_so(
+    condition: dict[str, Any], expected: str | None
+) -> None:
+    assert because(condition) == expected
+
+
+def test_n_and_split_count_the_respondents_whose_answers_count() -> None:
+    # listening: client 1 answers knows-priorities 1 (0) only; client 2 hears-us 10 (100)
+    # only; client 3 answers nothing that counts. n 2, own scores 0 and 100: split.
+    result = run(
+        vendor=[{"hears-us": 5}],
+        client=[{"knows-priorities": 1}, {"hears-us": 10}, {"mood": "Good"}],
+    )
+    listening = result.dimension("listening").to_dict()
+    assert (listening["n"], listening["split"]) == (
+        {"vendor": 1, "client": 2},
+        {"vendor": False, "client": True},
+    )
+    assert question_result(result, "hears-us").to_dict()["n"] == {"vendor": 1, "client": 1}
+    assert result.to_dict()["respondents"] == {"vendor": 1, "client": 3}
+
+
+@pytest.mark.parametrize(("low", "high", "split"), [(3, 7, False), (3, 8, True), (0, 10, True)])
+def test_split_from_a_range_of_50_points(low: int, high: int, split: bool) -> None:
+    # hears-us raw v scores 10·v: 30 and 70 are 40 apart, 30 and 80 are 50 apart
+    result = run(client=[{"hears-us": low}, {"hears-us": high}])
+    assert question_result(result, "hears-us").spreads.client.split is split
+    assert result.dimension("listening").spreads.client.split is split
+
+
+def test_text_report_shows_n_splits_nps_and_indicative_sides() -> None:
+    answers = review(
+        vendor=[{"recommend": 8, "clear-briefs": 2}],
+        client=[{"recommend": v, "clear-briefs": 5, "hears-us": v // 2} for v in (10, 9, 3)],
+    )
+    text = render_text(score(V11, answers), V11, answers)
+    assert "Vendor: Acme, 1 respondent, indicative\nClient: Globex, 3 respondents\n" in text
+    assert "Indicative: a side with fewer than 3 respondents" in text
+    # recommend: vendor 8 (a passive: 0); client 10, 9, 3: (2 − 1)/3 = 33.3, 70 points apart
+    assert "NPS\n  Question           Vendor (prediction)  Client    Gap    n  Split\n" in text
+    assert "  recommending Acme                  0.0    33.3  -33.3  1/3  Client\n" in text
+    assert "  Being a good customer (rates the client)" in text
+    # hears-us raw 5, 4, 1 → 100, 75, 0: split; n 0/3 (the vendor did not answer)
+    assert re.search(r"\n  Acme acts on what we tell them\. +– +58\.3 +– +– +0/3  Client\n", text)
+    assert "\n  giving clear briefs " in text

@@ -33,7 +33,27 @@ def _flagship() -> Questionnaire:
     return load_file(ROOT / "questionnaires" / "vendor-value-review.yaml").questionnaire
 
 
-QUESTIONNAIRES = [pytest.param(lambda: SMALL, id="small"), pytest.param(_flagship, id="flagship")]
+@functools.cache
+def _bundled(name: str) -> Questionnaire:
+    from survey.domain.loader import load_file
+
+    return load_file(ROOT / "questionnaires" / name).questionnaire
+
+
+@functools.cache
+def _v11() -> Questionnaire:
+    """Format v1.1 keys: `rates: client`, an NPS question, labels, a quadrant cut at the mean."""
+    from survey.domain.loader import load_file
+
+    return load_file(Path(__file__).parent / "data" / "scoring" / "v11.yaml").questionnaire
+
+
+QUESTIONNAIRES = [
+    pytest.param(lambda: SMALL, id="small"),
+    pytest.param(_flagship, id="flagship"),
+    pytest.param(lambda: _bundled("quarterly-pulse.yaml"), id="pulse"),
+    pytest.param(_v11, id="v11"),
+]
 FAST = settings(max_examples=25, deadline=None)
 
 
@@ -105,6 +125,27 @@ def test_scores_stay_between_0_and_100(load: Any, data: st.DataObject) -> None:
     assert all(0.0 <= n <= 100.0 for n in all_numbers(result))
     gaps = [x.gap for x in (*result.dimensions, *result.questions) if x.gap is not None]
     assert all(-100.0 <= gap <= 100.0 for gap in gaps)
+    nps = [n for entry in result.nps for n in (entry.vendor, entry.client) if n is not None]
+    assert all(-100.0 <= n <= 100.0 for n in nps)
+    nps_gaps = [entry.gap for entry in result.nps if entry.gap is not None]
+    assert all(-200.0 <= gap <= 200.0 for gap in nps_gaps)
+
+
+@pytest.mark.parametrize("load", QUESTIONNAIRES)
+@FAST
+@given(data=st.data())
+def test_n_never_exceeds_the_respondents(load: Any, data: st.DataObject) -> None:
+    questionnaire = load()
+    vendor = data.draw(st.lists(answers(questionnaire, "vendor"), max_size=3))
+    client = data.draw(st.lists(answers(questionnaire, "client"), max_size=3))
+    result = score(questionnaire, make_review(vendor, client)).to_dict()
+    people = {"vendor": len(vendor), "client": len(client)}
+    assert result["respondents"] == people
+    for entry in (*result["nps"], *result["dimensions"], *result["questions"]):
+        for party in ("vendor", "client"):
+            assert 0 <= entry["n"][party] <= people[party]
+            assert (entry["n"][party] == 0) == (entry[party] is None)
+            assert not entry["split"][party] or entry["n"][party] >= 2
 
 
 SWAPPED = {
@@ -132,6 +173,13 @@ def test_swapping_the_parties_answers_negates_every_gap(load: Any, data: st.Data
         assert (after.vendor, after.client) == (before.client, before.vendor)
         assert after.gap == (None if before.gap is None else -before.gap)
         assert after.status == SWAPPED[before.status]
+        assert (after.spreads.vendor, after.spreads.client) == (
+            before.spreads.client,
+            before.spreads.vendor,
+        )
+    for before_nps, after_nps in zip(result.nps, swapped.nps, strict=True):
+        assert (after_nps.vendor, after_nps.client) == (before_nps.client, before_nps.vendor)
+        assert after_nps.gap == (None if before_nps.gap is None else -before_nps.gap)
     assert (swapped.levels.vendor, swapped.levels.client) == (
         result.levels.client,
         result.levels.vendor,
@@ -139,8 +187,14 @@ def test_swapping_the_parties_answers_negates_every_gap(load: Any, data: st.Data
 
 
 def without_proposals(result: ReviewResult) -> dict[str, Any]:
+    """The scores alone: proposals and every count of respondents (`n`, and the counts the
+    reasons quote) left out; which actions fire, and in what order, stays in."""
     document = result.to_dict()
-    del document["proposals"]
+    del document["proposals"], document["respondents"]
+    for entry in (*document["nps"], *document["dimensions"], *document["questions"]):
+        del entry["n"]
+    for action in document["actions"]:
+        del action["because"]
     return document
 
 

@@ -425,6 +425,7 @@ def _describe(parsed: _Parsed, path: Loc) -> tuple[list[str], Loc]:
 
 _CONTEXT_WORDS = {
     "show_if": "show_if",
+    "quadrant_cut": "quadrant_cut",
     "parties": "parties",
     "when": "condition",
     "all": "condition",
@@ -685,6 +686,7 @@ class _Translator:
 _SHAPES: dict[tuple[str, ...], type[BaseModel]] = {
     (): model.Questionnaire,
     ("parties",): model.Parties,
+    ("quadrant_cut",): model.QuadrantCut,
     ("parties", "*"): model.PartyInfo,
     ("scales", "*"): model.Scale,
     ("dimensions", "#"): model.Dimension,

@@ -1,4 +1,4 @@
-"""The questionnaire model: typed, immutable pydantic classes for format v1.
+"""The questionnaire model: typed, immutable pydantic classes for format v1.1.
 
 This module is pure (no Flask, no SQLAlchemy). It checks the shape of each piece
 (types, ranges, unknown keys); rules that need the whole file (references between
@@ -29,6 +29,10 @@ Owner = Literal["vendor", "client", "joint"]
 PartySelector = Literal["vendor", "client", "either", "both"]
 Quadrant = Literal["concentrate_here", "keep_it_up", "low_priority", "possible_overkill"]
 Status = Literal["blind_spot", "hidden_strength", "aligned"]
+CountsAs = Literal["performance", "importance", "nps"]
+MEAN = "mean"
+#: The raw answers of an NPS question: 9 and 10 promote, 0 to 6 detract (rule 7).
+NPS_RANGE = (0, 10)
 
 SLUG = r"^[a-z0-9-]+$"
 Slug = Annotated[str, Field(pattern=SLUG)]
@@ -144,10 +148,50 @@ class Scale(Strict):
 
 
 class Dimension(Strict):
+    """What scores roll up into; `rates: client` rates the client as a customer (v1.1)."""
+
     id: Slug
     title: str
     about: str | None = None
     weight: float = Field(default=1, gt=0)
+    rates: Party = "vendor"
+
+    @property
+    def served(self) -> Party:
+        """The party served by what the dimension rates: its importance and score rank it."""
+        return "vendor" if self.rates == "client" else "client"
+
+
+def _cut_value(value: Any) -> Any:
+    """A quadrant cut is a score on 0–100 or the word `mean` (data-centred cross-hairs)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        shown = str(value).lower() if isinstance(value, bool) else "a list or a mapping"
+        raise ValueError(f"must be a number from 0 to 100 or '{MEAN}', not {shown}")
+    if isinstance(value, str):
+        if value != MEAN:
+            raise ValueError(
+                f"must be a number from 0 to 100 or '{MEAN}', not '{value}'"
+                + did_you_mean(value, [MEAN])
+            )
+        return value
+    if not 0 <= value <= 100:
+        raise ValueError(f"must be between 0 and 100 or '{MEAN}', not {value:g}")
+    return float(value)
+
+
+Cut = float | Literal["mean"]
+
+
+class QuadrantCut(Strict):
+    """Where the importance-performance quadrant is cut (v1.1); 50 and 50 by default."""
+
+    importance: Cut = 50.0
+    performance: Cut = 50.0
+
+    @field_validator("importance", "performance", mode="before")
+    @classmethod
+    def _number_or_mean(cls, value: Any) -> Any:
+        return _cut_value(value)
 
 
 class Choice(Strict):
@@ -232,7 +276,8 @@ class Question(Strict):
     dimension: str | None = None
     reverse: bool = False
     weight: float = Field(default=1, gt=0)
-    counts_as: Literal["performance", "importance"] = "performance"
+    counts_as: CountsAs = "performance"
+    label: str | None = None
     required: bool | None = None
     max_length: int = Field(default=2000, gt=0)
     proposes: Literal["action"] | None = None
@@ -287,6 +332,17 @@ class Question(Strict):
                     )
         return ask
 
+    @field_validator("label")
+    @classmethod
+    def _label_placeholders(cls, label: str | None) -> str | None:
+        for name in placeholders(label or ""):
+            if name not in PLACEHOLDERS:
+                raise ValueError(
+                    f"unknown placeholder {{{name}}} in 'label': only {{vendor}} and {{client}}"
+                    " are replaced" + did_you_mean(name, sorted(PLACEHOLDERS))
+                )
+        return label
+
     @model_validator(mode="after")
     def _fits_kind(self) -> Question:
         if self.kind == "scale" and self.scale is None:
@@ -303,6 +359,8 @@ class Question(Strict):
                 raise FieldError((key, "[key]"), f"'{key}' does not go with a text question")
         if self.reverse and self.kind != "scale":
             raise FieldError(("reverse", "[key]"), "'reverse' goes with scale questions")
+        if self.counts_as == "nps":
+            self._check_nps()
         for key in ("proposes", "max_length"):
             if self.kind != "text" and key in self.model_fields_set:
                 raise FieldError((key, "[key]"), f"'{key}' goes with text questions")
@@ -312,6 +370,25 @@ class Question(Strict):
                 ("proposal_owner", "[key]"), "'proposal_owner' goes with 'proposes: action'"
             )
         return self
+
+    def _check_nps(self) -> None:
+        """An NPS question is a 0–10 scale question outside every dimension (rule 7).
+
+        Its range is checked with the scales, in :mod:`survey.domain.validate`.
+        """
+        if self.kind != "scale":
+            raise FieldError("counts_as", "'counts_as: nps' goes with scale questions")
+        if self.dimension is not None:
+            raise FieldError(
+                ("dimension", "[key]"),
+                "a 'counts_as: nps' question has no 'dimension': a net promoter score counts"
+                " towards no dimension and no level",
+            )
+        if self.reverse:
+            raise FieldError(
+                ("reverse", "[key]"),
+                "'reverse' does not go with 'counts_as: nps': the score counts raw answers",
+            )
 
     def _check_choices(self, choices: list[Choice]) -> None:
         if not choices:
@@ -341,6 +418,18 @@ class Question(Strict):
         if self.kind == "scale":
             return True
         return self.kind == "choice" and all(c.score is not None for c in self.choices or [])
+
+    @property
+    def is_nps(self) -> bool:
+        """A net promoter question: reported in `nps`, never in `questions` or a dimension."""
+        return self.counts_as == "nps"
+
+    def quoted(self, party: Party, vendor: str, client: str) -> str:
+        """How reports quote the question to a reader: its `label`, else the party's `ask`."""
+        if self.label is not None:
+            return fill_names(self.label, vendor=vendor, client=client)
+        asked = self.asked_of()
+        return self.text_for(party if party in asked else asked[0], vendor, client)
 
     def asked_of(self) -> tuple[Party, ...]:
         """The parties this question is put to, judged from `ask` alone."""
@@ -506,6 +595,7 @@ class Questionnaire(Strict):
     scales: dict[str, Scale] = Field(default_factory=dict)
     dimensions: list[Dimension] = Field(min_length=1)
     gap_threshold: float = Field(default=20, gt=0, le=100)
+    quadrant_cut: QuadrantCut = Field(default_factory=QuadrantCut)
     sections: list[Section] = Field(min_length=1)
     levels: list[Level] = Field(min_length=1)
     actions: list[Action] = Field(default_factory=list)

@@ -21,12 +21,14 @@ from typing import Any
 
 from survey.domain.kinds import kind_of
 from survey.domain.model import (
+    MEAN,
     PARTIES,
     Aligned,
     AllOf,
     AnyOf,
     BlindSpot,
     Condition,
+    Dimension,
     DimensionAtLeast,
     DimensionBelow,
     HiddenStrength,
@@ -76,6 +78,10 @@ class ReviewAnswers:
 # --- output ------------------------------------------------------------------------------
 
 
+#: A party's respondents are split on a number when their scores span at least this much.
+SPLIT_POINTS = 50.0
+
+
 def _r(value: float | None) -> float | None:
     """Round to one decimal for output (and never print -0.0)."""
     return None if value is None else round(value, 1) + 0.0
@@ -101,6 +107,52 @@ class PartyPair:
 
 
 @dataclass(frozen=True)
+class Spread:
+    """The respondents of one party behind one number: how many count, lowest and highest.
+
+    Worked example: client answers of raw 1, 3 and 5 on a five-point scale score 0, 50
+    and 100, so ``n`` is 3, the range is 100 and the client is ``split`` (range ≥ 50).
+    """
+
+    n: int
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def split(self) -> bool:
+        """Whether the party's own people disagree by SPLIT_POINTS or more."""
+        if self.low is None or self.high is None:
+            return False
+        return self.high - self.low >= SPLIT_POINTS
+
+
+def _spread(values: Iterable[float | None]) -> Spread:
+    """Count the respondents with a value and keep the lowest and highest of those values."""
+    kept = [v for v in values if v is not None]
+    return Spread(len(kept), min(kept), max(kept)) if kept else Spread(0)
+
+
+@dataclass(frozen=True)
+class Spreads:
+    """One :class:`Spread` per party, written out as the additive `n` and `split` keys."""
+
+    vendor: Spread
+    client: Spread
+
+    def of(self, party: Party) -> Spread:
+        return self.vendor if party == "vendor" else self.client
+
+    def n(self) -> dict[str, int]:
+        return {"vendor": self.vendor.n, "client": self.client.n}
+
+    def split(self) -> dict[str, bool]:
+        return {"vendor": self.vendor.split, "client": self.client.split}
+
+
+NO_SPREADS = Spreads(Spread(0), Spread(0))
+
+
+@dataclass(frozen=True)
 class QuestionResult:
     id: str
     dimension: str | None
@@ -109,6 +161,7 @@ class QuestionResult:
     client: float | None
     gap: float | None
     status: Status | None
+    spreads: Spreads = NO_SPREADS
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,7 +170,40 @@ class QuestionResult:
             "client": _r(self.client),
             "gap": _r(self.gap),
             "status": self.status,
+            "n": self.spreads.n(),
+            "split": self.spreads.split(),
         }
+
+
+@dataclass(frozen=True)
+class NpsResult:
+    """A net promoter score per party (rule 7); the vendor's is its prediction."""
+
+    id: str
+    vendor: float | None
+    client: float | None
+    gap: float | None
+    spreads: Spreads = NO_SPREADS
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "vendor": _r(self.vendor),
+            "client": _r(self.client),
+            "gap": _r(self.gap),
+            "n": self.spreads.n(),
+            "split": self.spreads.split(),
+        }
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where one dimension's quadrant is cut, as used (a `mean` cut already worked out)."""
+
+    importance: float | None
+    performance: float | None
+    importance_is_mean: bool = False
+    performance_is_mean: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,6 +217,14 @@ class DimensionResult:
     importance: PartyPair
     priority: float | None
     quadrant: Quadrant | None
+    spreads: Spreads = NO_SPREADS
+    rates: Party = "vendor"
+    cut: Cut = Cut(50.0, 50.0)
+
+    @property
+    def served(self) -> Party:
+        """The party whose importance and score rank the dimension (rule 6)."""
+        return "vendor" if self.rates == "client" else "client"
 
     def score(self, party: Party) -> float | None:
         return self.vendor if party == "vendor" else self.client
@@ -145,6 +239,8 @@ class DimensionResult:
             "importance": self.importance.to_dict(),
             "priority": _r(self.priority),
             "quadrant": self.quadrant,
+            "n": self.spreads.n(),
+            "split": self.spreads.split(),
         }
 
 
@@ -233,6 +329,8 @@ class ReviewResult:
     questions: tuple[QuestionResult, ...]
     actions: tuple[SuggestedAction, ...]
     proposals: tuple[Proposal, ...]
+    nps: tuple[NpsResult, ...] = ()
+    respondents: dict[Party, int] = field(default_factory=lambda: {"vendor": 0, "client": 0})
 
     def dimension(self, dimension_id: str) -> DimensionResult:
         """The result for one dimension (KeyError when there is none)."""
@@ -242,15 +340,22 @@ class ReviewResult:
         raise KeyError(dimension_id)
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly the contract's JSON, keys in its order, numbers rounded to one decimal."""
+        """The contract's JSON, keys in its order, numbers rounded to one decimal.
+
+        Additive keys (the project's, not the contract's) come after the contract's keys
+        of their object: `n` and `split` on dimensions, questions and NPS entries, and
+        `respondents` (submitted respondents per party) at the end of the document.
+        """
         return {
             "questionnaire": {"id": self.questionnaire_id, "version": self.version},
             "levels": self.levels.to_dict(),
             "overall": self.overall.to_dict(),
+            "nps": [n.to_dict() for n in self.nps],
             "dimensions": [d.to_dict() for d in self.dimensions],
             "questions": [q.to_dict() for q in self.questions],
             "actions": [a.to_dict() for a in self.actions],
             "proposals": [p.to_dict() for p in self.proposals],
+            "respondents": {p: self.respondents[p] for p in PARTIES},
         }
 
 
@@ -316,18 +421,42 @@ def _weighted_mean(pairs: Iterable[tuple[float | None, float]]) -> float | None:
     return sum(value * weight for value, weight in kept) / total if kept else None
 
 
-def _question_scores(
+#: Per question id, each respondent's normalised score (None where it does not count).
+PerRespondent = dict[str, list[float | None]]
+
+
+def _respondent_scores(
     questionnaire: Questionnaire, answer_sets: list[dict[str, Any]]
-) -> dict[str, float | None]:
-    """Mean normalised score of each scored question over the respondents who answered it."""
-    scores: dict[str, float | None] = {}
+) -> PerRespondent:
+    """Every scored question's normalised answer, respondent by respondent (the one pass).
+
+    Everything per party comes from this table: question means (rule 2), dimension
+    scores (rule 3), how many respondents count (`n`) and how far apart they are (`split`).
+    """
+    table: PerRespondent = {}
     for question in questionnaire.questions():
-        if not question.is_scored:
-            continue
-        kind = kind_of(question)
-        values = [kind.normalise(questionnaire, question, a.get(question.id)) for a in answer_sets]
-        scores[question.id] = _mean([v for v in values if v is not None])
-    return scores
+        if question.is_scored:
+            kind = kind_of(question)
+            table[question.id] = [
+                kind.normalise(questionnaire, question, answers.get(question.id))
+                for answers in answer_sets
+            ]
+    return table
+
+
+def _question_scores(table: PerRespondent) -> dict[str, float | None]:
+    """Mean normalised score of each scored question over the respondents who answered it."""
+    return {qid: _mean([v for v in values if v is not None]) for qid, values in table.items()}
+
+
+def _dimension_questions(
+    questionnaire: Questionnaire, dimension: str, counts_as: str
+) -> list[Question]:
+    return [
+        q
+        for q in questionnaire.questions()
+        if q.dimension == dimension and q.counts_as == counts_as and q.is_scored
+    ]
 
 
 def _dimension_score(
@@ -336,17 +465,29 @@ def _dimension_score(
     """Weighted mean of the dimension's question scores counting as performance or importance."""
     return _weighted_mean(
         (scores.get(q.id), q.weight)
-        for q in questionnaire.questions()
-        if q.dimension == dimension and q.counts_as == counts_as and q.is_scored
+        for q in _dimension_questions(questionnaire, dimension, counts_as)
     )
 
 
-def _status(gap: float | None, threshold: float) -> Status | None:
+def _dimension_spread(
+    questionnaire: Questionnaire, table: PerRespondent, dimension: str, people: int
+) -> Spread:
+    """Each respondent's own dimension score (their answers alone, rule 3), as a Spread."""
+    questions = _dimension_questions(questionnaire, dimension, "performance")
+    return _spread(
+        _weighted_mean((table[q.id][person], q.weight) for q in questions)
+        for person in range(people)
+    )
+
+
+def _status(gap: float | None, threshold: float, rates: Party = "vendor") -> Status | None:
+    """blind_spot when the rated party thinks better of itself by the threshold (rules 4, 6)."""
     if gap is None:
         return None
-    if gap >= threshold:
+    towards_rated = gap if rates == "vendor" else -gap
+    if towards_rated >= threshold:
         return "blind_spot"
-    if gap <= -threshold:
+    if towards_rated <= -threshold:
         return "hidden_strength"
     return "aligned"
 
@@ -355,33 +496,89 @@ def _gap(vendor: float | None, client: float | None) -> float | None:
     return None if vendor is None or client is None else vendor - client
 
 
-def _quadrant(importance: float | None, score: float | None) -> Quadrant | None:
-    if importance is None or score is None:
+def _quadrant(importance: float | None, score: float | None, cut: Cut) -> Quadrant | None:
+    """Rule 5's four boxes, cut where the file says (a `mean` cut may be missing: null)."""
+    if importance is None or score is None or cut.importance is None or cut.performance is None:
         return None
-    if importance >= 50:
-        return "keep_it_up" if score >= 50 else "concentrate_here"
-    return "possible_overkill" if score >= 50 else "low_priority"
+    if importance >= cut.importance:
+        return "keep_it_up" if score >= cut.performance else "concentrate_here"
+    return "possible_overkill" if score >= cut.performance else "low_priority"
 
 
 def _priority(importance: float | None, score: float | None) -> float | None:
-    """Client importance (100 when unrated) × (100 − client score) / 100."""
+    """Served party's importance (100 when unrated) × (100 − its score) / 100."""
     if score is None:
         return None
     return (100.0 if importance is None else importance) * (100.0 - score) / 100.0
 
 
-def _dimension_results(
-    questionnaire: Questionnaire, scores: dict[Party, dict[str, float | None]]
-) -> tuple[DimensionResult, ...]:
-    results = []
+@dataclass(frozen=True)
+class _Scored:
+    """One party's numbers, worked out once and shared by every later step."""
+
+    table: PerRespondent
+    questions: dict[str, float | None]
+    people: int
+
+
+def _party_pair(values: dict[Party, float | None]) -> PartyPair:
+    return PartyPair(values["vendor"], values["client"])
+
+
+def _raw_dimensions(
+    questionnaire: Questionnaire, scored: dict[Party, _Scored]
+) -> list[tuple[Dimension, PartyPair, PartyPair, Spreads]]:
+    """Performance, importance and spreads of every dimension, before any cut is known."""
+    found = []
     for dim in questionnaire.dimensions:
-        perf = PartyPair(
-            *(_dimension_score(questionnaire, scores[p], dim.id, "performance") for p in PARTIES)
+        perf, imp, spread = {}, {}, {}
+        for p in PARTIES:
+            perf[p] = _dimension_score(questionnaire, scored[p].questions, dim.id, "performance")
+            imp[p] = _dimension_score(questionnaire, scored[p].questions, dim.id, "importance")
+            spread[p] = _dimension_spread(questionnaire, scored[p].table, dim.id, scored[p].people)
+        found.append(
+            (dim, _party_pair(perf), _party_pair(imp), Spreads(spread["vendor"], spread["client"]))
         )
-        imp = PartyPair(
-            *(_dimension_score(questionnaire, scores[p], dim.id, "importance") for p in PARTIES)
+    return found
+
+
+def _cuts(
+    questionnaire: Questionnaire, raw: list[tuple[Dimension, PartyPair, PartyPair, Spreads]]
+) -> dict[Party, Cut]:
+    """The quadrant cut for each `rates` group; `mean` is that group's unrounded mean.
+
+    The mean runs over the dimensions of the same `rates` whose quadrant can be computed
+    (the served party rated both importance and performance); None when there is none.
+    """
+    wanted = questionnaire.quadrant_cut
+    cuts: dict[Party, Cut] = {}
+    for rates in PARTIES:
+        pairs = [
+            (imp.of(dim.served), perf.of(dim.served))
+            for dim, perf, imp, _ in raw
+            if dim.rates == rates
+        ]
+        rated = [(i, s) for i, s in pairs if i is not None and s is not None]
+        importance = wanted.importance
+        performance = wanted.performance
+        cuts[rates] = Cut(
+            _mean([i for i, _ in rated]) if importance == MEAN else float(importance),
+            _mean([s for _, s in rated]) if performance == MEAN else float(performance),
+            importance == MEAN,
+            performance == MEAN,
         )
+    return cuts
+
+
+def _dimension_results(
+    questionnaire: Questionnaire, scored: dict[Party, _Scored]
+) -> tuple[DimensionResult, ...]:
+    raw = _raw_dimensions(questionnaire, scored)
+    cuts = _cuts(questionnaire, raw)
+    results = []
+    for dim, perf, imp, spreads in raw:
         gap = _gap(perf.vendor, perf.client)
+        served = dim.served
         results.append(
             DimensionResult(
                 id=dim.id,
@@ -389,24 +586,42 @@ def _dimension_results(
                 vendor=perf.vendor,
                 client=perf.client,
                 gap=gap,
-                status=_status(gap, questionnaire.gap_threshold),
+                status=_status(gap, questionnaire.gap_threshold, dim.rates),
                 importance=imp,
-                priority=_priority(imp.client, perf.client),
-                quadrant=_quadrant(imp.client, perf.client),
+                priority=_priority(imp.of(served), perf.of(served)),
+                quadrant=_quadrant(imp.of(served), perf.of(served), cuts[dim.rates]),
+                spreads=spreads,
+                rates=dim.rates,
+                cut=cuts[dim.rates],
             )
         )
     return tuple(results)
 
 
+def _rates_of(questionnaire: Questionnaire, question: Question) -> Party:
+    """Who a question's dimension rates: the vendor unless its dimension says client."""
+    for dim in questionnaire.dimensions:
+        if dim.id == question.dimension:
+            return dim.rates
+    return "vendor"
+
+
+def _spreads(scored: dict[Party, _Scored], question_id: str) -> Spreads:
+    return Spreads(*(_spread(scored[p].table[question_id]) for p in PARTIES))
+
+
 def _question_results(
-    questionnaire: Questionnaire, scores: dict[Party, dict[str, float | None]]
+    questionnaire: Questionnaire, scored: dict[Party, _Scored]
 ) -> tuple[QuestionResult, ...]:
+    """Every scored question but the NPS ones, in file order (importance included)."""
     results = []
     for question in questionnaire.questions():
-        if not question.is_scored:
+        if not question.is_scored or question.is_nps:
             continue
-        vendor, client = scores["vendor"][question.id], scores["client"][question.id]
+        vendor = scored["vendor"].questions[question.id]
+        client = scored["client"].questions[question.id]
         gap = _gap(vendor, client)
+        rates = _rates_of(questionnaire, question)
         results.append(
             QuestionResult(
                 id=question.id,
@@ -415,7 +630,45 @@ def _question_results(
                 vendor=vendor,
                 client=client,
                 gap=gap,
-                status=_status(gap, questionnaire.gap_threshold),
+                status=_status(gap, questionnaire.gap_threshold, rates),
+                spreads=_spreads(scored, question.id),
+            )
+        )
+    return tuple(results)
+
+
+def net_promoter_score(raw_answers: Iterable[int | None]) -> float | None:
+    """% answering 9 or 10 minus % answering 0 to 6, among those who answered (rule 7).
+
+    >>> net_promoter_score([10, 9, 8, 3, None])
+    25.0
+    """
+    given = [value for value in raw_answers if value is not None]
+    if not given:
+        return None
+    promoters = sum(1 for value in given if value >= 9)
+    detractors = sum(1 for value in given if value <= 6)
+    return 100.0 * (promoters - detractors) / len(given)
+
+
+def _nps_results(
+    questionnaire: Questionnaire,
+    answers: dict[Party, list[dict[str, Any]]],
+    scored: dict[Party, _Scored],
+) -> tuple[NpsResult, ...]:
+    """One entry per `counts_as: nps` question, in file order; the gap is vendor − client."""
+    results = []
+    for question in questionnaire.questions():
+        if not question.is_nps:
+            continue
+        per = {p: net_promoter_score(a.get(question.id) for a in answers[p]) for p in PARTIES}
+        results.append(
+            NpsResult(
+                id=question.id,
+                vendor=per["vendor"],
+                client=per["client"],
+                gap=_gap(per["vendor"], per["client"]),
+                spreads=_spreads(scored, question.id),
             )
         )
     return tuple(results)
@@ -424,8 +677,9 @@ def _question_results(
 def _overall(
     questionnaire: Questionnaire, dims: Sequence[DimensionResult], party: Party
 ) -> float | None:
+    """Weighted mean of the party's dimension scores; `rates: client` ones left out (rule 6)."""
     weights = {d.id: d.weight for d in questionnaire.dimensions}
-    return _weighted_mean((d.score(party), weights[d.id]) for d in dims)
+    return _weighted_mean((d.score(party), weights[d.id]) for d in dims if d.rates == "vendor")
 
 
 # --- levels ------------------------------------------------------------------------------
@@ -476,15 +730,21 @@ def _levels(questionnaire: Questionnaire, scores: dict[Party, dict[str, float | 
     )
 
 
-# --- actions -----------------------------------------------------------------------------
+# --- actions ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Verdict:
-    """Whether a condition holds, and a sentence saying what the numbers are."""
+    """Whether a condition holds, a sentence saying what the numbers are, and what ranks it.
+
+    `ranked_by` holds the dimensions whose priority an action takes when this condition
+    holds (v1.1): the named dimension of a simple condition that held; every part of an
+    `all`; the parts of an `any` that held; everything named inside a `not` that held.
+    """
 
     held: bool
     because: str
+    ranked_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -495,30 +755,37 @@ class _Facts:
     dimensions: dict[str, DimensionResult]
     agreed_index: int
     answers: dict[Party, list[dict[str, Any]]]
+    orgs: dict[Party, str]
 
-    def party_name(self, party: Party) -> str:
-        return self.questionnaire.parties.label(party).lower()
+    def org(self, party: Party) -> str:
+        """The organisation's name, as every reason names a party."""
+        return self.orgs[party]
 
     def title(self, dimension: str) -> str:
         return self.dimensions[dimension].title
 
+    def who(self, party: Party, dimension: str) -> str:
+        """ "Globex (2 respondents)": the party and how many stand behind its score."""
+        count = self.dimensions[dimension].spreads.of(party).n
+        return f"{self.org(party)} ({_people(count)})"
 
-_STATUS_WORDS = {
-    "blind_spot": "a blind spot",
-    "hidden_strength": "a hidden strength",
-    "aligned": "aligned",
-}
+
+def _people(count: int) -> str:
+    return f"{count} respondent" + ("" if count == 1 else "s")
 
 
 def _score_fact(facts: _Facts, party: Party, dimension: str, below: bool, n: float) -> _Verdict:
-    """One party's score against one threshold: "the client scores Communicating 42.0, under 60"."""
+    """One party's score against one threshold: "Globex (2 respondents) scores Communicating
+    42.0, under 60"."""
     score = facts.dimensions[dimension].score(party)
-    who, title = facts.party_name(party), facts.title(dimension)
+    title = facts.title(dimension)
     if score is None:
-        return _Verdict(False, f"the {who} has no score for {title}")
+        return _Verdict(False, f"{facts.org(party)} has no score for {title}")
     held = score < n if below else score >= n
     relation = ("under" if held else "not under") if below else ("at least" if held else "under")
-    return _Verdict(held, f"the {who} scores {title} {score:.1f}, {relation} {_num(n)}")
+    return _Verdict(
+        held, f"{facts.who(party, dimension)} scores {title} {score:.1f}, {relation} {_num(n)}"
+    )
 
 
 def _selected(verdicts: list[_Verdict], selector: PartySelector) -> _Verdict:
@@ -540,6 +807,20 @@ def _dimension_condition(facts: _Facts, cond: DimensionBelow | DimensionAtLeast)
     return verdicts[0] if len(verdicts) == 1 else _selected(verdicts, cond.party)
 
 
+def _status_words(facts: _Facts, result: DimensionResult) -> str:
+    """The status in a reader's words, saying who rates whom higher."""
+    rated = result.rates
+    other: Party = "client" if rated == "vendor" else "vendor"
+    if result.status == "blind_spot":
+        return f"a blind spot: {facts.org(rated)} rates itself higher than {facts.org(other)} does"
+    if result.status == "hidden_strength":
+        return (
+            f"a hidden strength: {facts.org(other)} rates {facts.org(rated)} higher than"
+            f" {facts.org(rated)} does"
+        )
+    return "aligned"
+
+
 def _status_condition(facts: _Facts, cond: BlindSpot | HiddenStrength | Aligned) -> _Verdict:
     wanted: Status
     if isinstance(cond, BlindSpot):
@@ -550,32 +831,40 @@ def _status_condition(facts: _Facts, cond: BlindSpot | HiddenStrength | Aligned)
         wanted, dimension = "aligned", cond.aligned
     result = facts.dimensions[dimension]
     if result.gap is None or result.vendor is None or result.client is None:
-        missing = " and ".join(
-            f"the {facts.party_name(p)}" for p in PARTIES if result.score(p) is None
-        )
+        missing = " and ".join(facts.org(p) for p in PARTIES if result.score(p) is None)
         return _Verdict(False, f"{result.title} cannot be compared: {missing} has no score")
     return _Verdict(
         result.status == wanted,
-        f"the {facts.party_name('vendor')} scores {result.title} {result.vendor:.1f} "
-        f"and the {facts.party_name('client')} {result.client:.1f}, "
-        f"a gap of {_r(result.gap):.1f} ({_STATUS_WORDS[result.status or 'aligned']})",
+        f"{facts.who('vendor', dimension)} scores {result.title} {result.vendor:.1f} "
+        f"and {facts.who('client', dimension)} {result.client:.1f}, "
+        f"a gap of {_r(result.gap):.1f} ({_status_words(facts, result)})",
     )
+
+
+def _cut_words(value: float | None, is_mean: bool) -> str:
+    shown = f"{_r(value)}" if value is not None else "none"
+    return f"{shown} (the mean)" if is_mean else f"{_num(value or 0.0)}"
 
 
 def _quadrant_condition(facts: _Facts, cond: QuadrantIs) -> _Verdict:
     result = facts.dimensions[cond.quadrant]
-    client = facts.party_name("client")
+    served = result.served
     if result.quadrant is None:
         return _Verdict(
             False,
-            f"{result.title} has no quadrant: the {client} has not rated both its "
+            f"{result.title} has no quadrant: {facts.org(served)} has not rated both its "
             "importance and its performance",
         )
+    cut = result.cut
+    cuts = (
+        f"{_cut_words(cut.importance, cut.importance_is_mean)} and "
+        f"{_cut_words(cut.performance, cut.performance_is_mean)}"
+    )
     return _Verdict(
         result.quadrant == cond.is_,
-        f"the {client} rates the importance of {result.title} "
-        f"{result.importance.client:.1f} and scores it {result.client:.1f} "
-        f"({result.quadrant.replace('_', ' ')})",
+        f"{facts.who(served, cond.quadrant)} rates the importance of {result.title} "
+        f"{result.importance.of(served):.1f} and scores it {result.score(served):.1f}, "
+        f"against cuts of {cuts} ({result.quadrant.replace('_', ' ')})",
     )
 
 
@@ -594,32 +883,53 @@ def _level_condition(facts: _Facts, cond: LevelIs | LevelBelow) -> _Verdict:
     return _Verdict(held, f"the agreed level, {agreed}, {text} {levels[target].title}")
 
 
-def _test_phrase(cond: QuestionAnswered) -> str:
-    if cond.equals is not None:
-        return f"equal to {cond.equals!r}"
-    if cond.in_ is not None:
-        return "one of " + ", ".join(repr(item) for item in cond.in_)
+def _listed(items: Sequence[str]) -> str:
+    """ "A", "A or B", "A, B or C"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _answer_words(questionnaire: Questionnaire, question: Question, cond: QuestionAnswered) -> str:
+    """The test in answer labels: "Disagree or lower", "9 or higher", "No or Not sure"."""
+    if question.kind != "scale":
+        values = [cond.equals] if cond.equals is not None else list(cond.in_ or [])
+        return _listed([str(v) for v in values])
+    scale = questionnaire.scale_of(question)
+
+    def label(value: int | str) -> str:
+        raw = scale.value_for(value) if isinstance(value, str) else value
+        return scale.label_for(raw) if isinstance(raw, int) else str(value)
+
     if cond.at_least is not None:
-        return f"at least {cond.at_least}"
-    return f"at most {cond.at_most}"
+        shown = label(cond.at_least)
+        return shown if cond.at_least >= scale.hi else f"{shown} or higher"
+    if cond.at_most is not None:
+        shown = label(cond.at_most)
+        return shown if cond.at_most <= scale.lo else f"{shown} or lower"
+    values = [cond.equals] if cond.equals is not None else list(cond.in_ or [])
+    return _listed([label(v) for v in values if v is not None])
 
 
 def _question_condition(facts: _Facts, cond: QuestionAnswered) -> _Verdict:
+    """How many of the party's respondents answered so: "2 of 3 Globex respondents answered
+    Disagree or lower to 'knowing our 12-month plans'" (never the question's id)."""
     qn = facts.questionnaire
     question = qn.question(cond.question)
     kind = kind_of(question)
-    who = facts.party_name(cond.party)
-    for answers in facts.answers[cond.party]:
-        answer = answers.get(question.id)
-        if kind.matches(qn, question, answer, cond):
-            shown = kind.summarise(qn, question, answer)
-            if isinstance(answer, int) and shown != str(answer):
-                shown = f"{shown} ({answer})"
-            return _Verdict(
-                True,
-                f"a {who} respondent answered {shown} to {question.id!r}, {_test_phrase(cond)}",
-            )
-    return _Verdict(False, f"no {who} respondent answered {question.id!r} {_test_phrase(cond)}")
+    given = [a[question.id] for a in facts.answers[cond.party] if a.get(question.id) is not None]
+    matching = sum(1 for answer in given if kind.matches(qn, question, answer, cond))
+    org = facts.org(cond.party)
+    quoted = question.quoted(cond.party, facts.org("vendor"), facts.org("client"))
+    words = _answer_words(qn, question, cond)
+    if not given:
+        return _Verdict(False, f"no {org} respondent answered '{quoted}'")
+    if len(given) == 1:
+        did = "answered" if matching else "did not answer"
+        return _Verdict(bool(matching), f"the one {org} respondent {did} {words} to '{quoted}'")
+    count = f"{matching}" if matching else "none"
+    return _Verdict(
+        matching > 0,
+        f"{count} of {len(given)} {org} respondents answered {words} to '{quoted}'",
+    )
 
 
 def _judge(facts: _Facts, cond: Condition) -> _Verdict:
@@ -633,14 +943,24 @@ def _judge(facts: _Facts, cond: Condition) -> _Verdict:
         if isinstance(cond, AllOf):
             if failed:
                 return _Verdict(False, "; ".join(p.because for p in failed))
-            return _Verdict(True, " and ".join(p.because for p in parts))
+            return _Verdict(True, " and ".join(p.because for p in parts), _ranks(parts))
         if held_parts:
-            return _Verdict(True, "; ".join(p.because for p in held_parts))
+            return _Verdict(True, "; ".join(p.because for p in held_parts), _ranks(held_parts))
         return _Verdict(False, " and ".join(p.because for p in parts))
     if isinstance(cond, NotCond):
         inner = _judge(facts, cond.not_)
-        return _Verdict(not inner.held, inner.because)
-    return _JUDGES[type(cond)](facts, cond)
+        named = tuple(condition_dimensions(cond.not_)) if not inner.held else ()
+        return _Verdict(not inner.held, inner.because, named)
+    verdict = _JUDGES[type(cond)](facts, cond)
+    name = _named_dimension(cond)
+    if verdict.held and name is not None:
+        return _Verdict(True, verdict.because, (name,))
+    return verdict
+
+
+def _ranks(parts: Iterable[_Verdict]) -> tuple[str, ...]:
+    """The dimensions that rank a combination: those of its parts, repeats left out."""
+    return tuple(dict.fromkeys(name for part in parts for name in part.ranked_by))
 
 
 _JUDGES: dict[type, Callable[[_Facts, Any], _Verdict]] = {
@@ -692,16 +1012,19 @@ def _named_dimension(cond: Condition) -> str | None:
 
 
 def _actions(facts: _Facts) -> tuple[SuggestedAction, ...]:
-    """Actions whose condition holds, by priority (highest first), then file order."""
+    """Actions whose condition holds, by priority (highest first), then file order.
+
+    An action's priority is the highest among the dimensions ranking its condition, those
+    of the parts that held (v1.1): an `any` that fired on a Value hidden strength does not
+    borrow the priority of a Business relevance part that did not hold.
+    """
     suggested = []
     for action in facts.questionnaire.actions:
         verdict = _judge(facts, action.when)
         if not verdict.held:
             continue
         priorities = [
-            p
-            for d in condition_dimensions(action.when)
-            if (p := facts.dimensions[d].priority) is not None
+            p for d in verdict.ranked_by if (p := facts.dimensions[d].priority) is not None
         ]
         suggested.append(
             SuggestedAction(
@@ -752,8 +1075,11 @@ def score(questionnaire: Questionnaire, review: ReviewAnswers) -> ReviewResult:
         p: [visible_answers(questionnaire, p, r.answers) for r in review.respondents(p)]
         for p in PARTIES
     }
-    question_scores = {p: _question_scores(questionnaire, answers[p]) for p in PARTIES}
-    dims = _dimension_results(questionnaire, question_scores)
+    scored: dict[Party, _Scored] = {}
+    for p in PARTIES:
+        table = _respondent_scores(questionnaire, answers[p])
+        scored[p] = _Scored(table, _question_scores(table), len(answers[p]))
+    dims = _dimension_results(questionnaire, scored)
     overall = PartyPair(*(_overall(questionnaire, dims, p) for p in PARTIES))
     party_scores = {p: _party_scores(dims, overall, p) for p in PARTIES}
     levels = _levels(questionnaire, party_scores)
@@ -763,6 +1089,7 @@ def score(questionnaire: Questionnaire, review: ReviewAnswers) -> ReviewResult:
         dimensions={d.id: d for d in dims},
         agreed_index=level_ids.index(levels.agreed),
         answers=answers,
+        orgs={p: review.org(p) for p in PARTIES},
     )
     return ReviewResult(
         questionnaire_id=questionnaire.id,
@@ -770,7 +1097,9 @@ def score(questionnaire: Questionnaire, review: ReviewAnswers) -> ReviewResult:
         levels=levels,
         overall=overall,
         dimensions=dims,
-        questions=_question_results(questionnaire, question_scores),
+        questions=_question_results(questionnaire, scored),
         actions=_actions(facts),
         proposals=_proposals(questionnaire, review, answers),
+        nps=_nps_results(questionnaire, answers, scored),
+        respondents={p: len(answers[p]) for p in PARTIES},
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from survey.domain.model import (
+    NPS_RANGE,
     Aligned,
     AllOf,
     AnyOf,
@@ -124,6 +125,21 @@ def importance_needs_dimension(q: Questionnaire) -> Iterator[Found]:
                 ("sections", s, "questions", i, "counts_as"),
                 f"{_question_lead(section, question)}: 'counts_as: importance' needs a"
                 " 'dimension' (the one whose importance it rates)",
+            )
+
+
+def nps_needs_a_0_to_10_range(q: Questionnaire) -> Iterator[Found]:
+    """A net promoter score counts 9–10 and 0–6 answers, so its scale is `range: [0, 10]`."""
+    for s, i, section, question in _located(q):
+        if not question.is_nps or question.scale not in q.scales:
+            continue  # an unknown scale is reported on its own
+        scale = q.scale_of(question)
+        if scale.range != NPS_RANGE:
+            shown = "labelled choices" if scale.range is None else f"range {list(scale.range)}"
+            yield (
+                ("sections", s, "questions", i, "scale"),
+                f"{_question_lead(section, question)}: 'counts_as: nps' needs a scale with"
+                f" 'range: [0, 10]'; scale '{question.scale}' has {shown}",
             )
 
 
@@ -372,6 +388,7 @@ RULES: list[Rule] = [
     reserved_dimension,
     question_references,
     importance_needs_dimension,
+    nps_needs_a_0_to_10_range,
     asked_of_somebody,
     dimensions_scored,
     show_if_rules,
