@@ -1,9 +1,9 @@
 """The scoring engine: answers in, scores, gaps, levels, actions and proposals out.
 
 Pure (no Flask, no SQLAlchemy): the web app, the `survey score` command and the PDF all
-call :func:`score`. Every rule here is the contract's (shared/questionnaire-format.md,
-"Scoring", "Levels", "Actions"); numbers stay unrounded on the result objects and are
-rounded to one decimal only by ``to_dict()``.
+call :func:`score`. Every rule here is format v1.1's ("Scoring", "Levels", "Actions"; the
+authors' guide is docs/questionnaire-format.md); numbers stay unrounded on the result
+objects and are rounded to one decimal only by ``to_dict()``.
 
 A worked example. Scale `agreement` has 5 choices, so raw 4 normalises to
 100·(4 − 1)/(5 − 1) = 75 and raw 2 to 25. If two client respondents answer 4 and 2 on
