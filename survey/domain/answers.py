@@ -30,6 +30,7 @@ from survey.domain.model import PARTIES, Party, Questionnaire
 from survey.domain.scoring import Respondent, ReviewAnswers
 
 MAX_BYTES = 1024 * 1024
+MAX_NUMBER_DIGITS = 18  # longer numbers are refused where they stand, before conversion
 PARTY_KEYS = ("org", "respondents")
 RESPONDENT_KEYS = ("name", "answers")
 
@@ -59,6 +60,11 @@ class _AnswersLoader(yaml.SafeLoader):
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
     text = str(node.value)
+    if len(text.lstrip("+-")) > MAX_NUMBER_DIGITS:
+        raise yaml.MarkedYAMLError(
+            problem=f"a number of more than {MAX_NUMBER_DIGITS} digits is no answer",
+            problem_mark=node.start_mark,
+        )
     return int(text, 0) if text[:2] in ("0o", "0x") else int(text, 10)
 
 
