@@ -136,8 +136,15 @@ def register_security_headers(app: Flask) -> None:
 
     Any route with a ``<token>`` in its path is a capability page: it also gets the link
     headers (no Referer, no indexing, no caching), whichever blueprint it belongs to.
+    :class:`~survey.guard.ResponseGuard` keeps them on a response the server would refuse,
+    and bounds chunked bodies.
     """
+    from survey.guard import ResponseGuard
     from survey.respond.links import LINK_HEADERS
+
+    app.wsgi_app = ResponseGuard(  # type: ignore[method-assign]
+        app.wsgi_app, SECURITY_HEADERS, lambda: app.config.get("MAX_CONTENT_LENGTH")
+    )
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

@@ -6,22 +6,42 @@ revocation bypass (break 1) is in the authorization matrix and in tests/test_ux_
 
 from __future__ import annotations
 
+import http.client
+import http.cookiejar
+import io
+import os
 import re
+import signal
+import socket
 import subprocess
 import sys
-from collections.abc import Callable
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 import pytest
 import sqlalchemy as sa
-from conftest import MadeReview, Persona
+from conftest import PASSWORD, MadeRespondent, MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
+from test_pdf import keep_pages
+from test_results import example_people
 
 from survey.extensions import db
-from survey.models import Client, Review
+from survey.models import Client, Respondent, Review, User, hash_token
+from survey.questionnaires import catalogue
 
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 DATA = Path(__file__).parent / "data"
 RESPOND_TEST = DATA / "respond" / "respond-test.yaml"
 SURVEY = Path(sys.executable).parent / "survey"
@@ -45,6 +65,291 @@ def _survey(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         check=False,
         env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
     )
+
+
+# --- 2. names in every script, through every page and download ------------------------------
+
+#: Who is who in the review of break 2: each script the probe broke, and an emoji.
+VENDOR_ORG = "Ωmega Σύμβουλοι"
+CLIENT_ORG = "日本商事"
+PEOPLE = {
+    "vendor": ["Łucja Żółć", "Νίκος Παπαδόπουλος"],
+    "client": ["فاطمة الزهراء", "山田 花子", "Ren 🌸"],
+}
+VERBATIM = {  # one text answer per person, in the script of their name
+    "Łucja Żółć": "Więcej spotkań w Łodzi",
+    "Νίκος Παπαδόπουλος": "Περισσότερη ενημέρωση",
+    "فاطمة الزهراء": "اتصال شهري منتظم",
+    "山田 花子": "毎月の定例会議",
+    "Ren 🌸": "Keep the 🚀 pace",
+}
+
+
+@dataclass(frozen=True)
+class World:
+    review: MadeReview
+    resume: dict[str, str]  # person -> resume token
+
+
+def _everyone_answers(
+    app: Flask, review: MadeReview, make_respondent: Callable[..., MadeRespondent]
+) -> dict[str, str]:
+    """Every person submits the example's answers, with their own verbatim in each text."""
+    with app.app_context():
+        questionnaire = catalogue()[FLAGSHIP].questionnaire
+    examples = {party: answers for party, _, answers in example_people()}
+    tokens = {}
+    for party, names in PEOPLE.items():
+        for name in names:
+            answers = {
+                qid: VERBATIM[name] if questionnaire.question(qid).kind == "text" else value
+                for qid, value in examples[party].items()
+            }
+            made = make_respondent(review, party, name=name, answers=answers, submit=True)
+            tokens[name] = made.resume_token
+    return tokens
+
+
+@pytest.fixture
+def world(
+    app: Flask,
+    make_user: Callable[..., Persona],
+    make_review: Callable[..., MadeReview],
+    make_respondent: Callable[..., MadeRespondent],
+) -> World:
+    vendor = make_user(VENDOR_ORG, name="Δανάη", email="danai@omega.example")
+    review = make_review(vendor, client_name=CLIENT_ORG)
+    return World(review, _everyone_answers(app, review, make_respondent))
+
+
+def _disposition_name(header: str) -> tuple[str, str]:
+    """(ASCII fallback, real name) of an RFC 6266 Content-Disposition header."""
+    header.encode("ascii")  # a WSGI server sends only Latin-1; this sends only ASCII
+    fallback = re.search(r'filename="([^"]*)"', header)
+    real = re.search(r"filename\*=UTF-8''(\S+)", header)
+    assert fallback and real, header
+    return fallback.group(1), unquote(real.group(1))
+
+
+def test_every_download_names_its_file_in_any_script(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "danai@omega.example"))
+        assert user is not None
+        client.post("/login", data={"email": user.email, "password": PASSWORD})
+    review = world.review
+    downloads = [
+        f"/reviews/{review.public_id}/results/report.pdf",
+        f"/reviews/{review.public_id}/results/export.json",
+        f"/reviews/{review.public_id}/results/answers.csv",
+        f"/r/{review.client_token}/results/report.pdf",
+    ]
+    for url in downloads:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        fallback, real = _disposition_name(response.headers["Content-Disposition"])
+        assert real.startswith(f"rapport-{CLIENT_ORG}-"), real
+        assert re.fullmatch(r"rapport-[A-Za-z0-9._-]+", fallback), fallback
+        assert response.headers["Content-Security-Policy"]
+    csv_text = client.get(downloads[2]).get_data(as_text=True)
+    json_text = client.get(downloads[1]).get_data(as_text=True)
+    for name, verbatim in VERBATIM.items():
+        assert name in csv_text and verbatim in csv_text
+        assert name in json_text and verbatim in json_text
+
+
+def test_every_page_shows_names_in_any_script(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    review = world.review
+    public = [f"/r/{review.client_token}", f"/r/{review.client_token}/results"]
+    public += [f"/r/resume/{token}/done" for token in world.resume.values()]
+    for url in public:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert CLIENT_ORG in page.get_data(as_text=True), url
+    client.post("/login", data={"email": "danai@omega.example", "password": PASSWORD})
+    vendor_pages = ["/", f"/reviews/{review.public_id}", f"/reviews/{review.public_id}/results"]
+    for url in vendor_pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert CLIENT_ORG in page.get_data(as_text=True), url
+    listed = client.get(f"/reviews/{review.public_id}").get_data(as_text=True)
+    assert all(name in listed for names in PEOPLE.values() for name in names)
+
+
+def test_the_pdf_shows_names_in_any_script_in_real_glyphs(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    """pypdf reads every name back, set in fonts that have its glyphs (not boxes)."""
+    pdf = client.get(f"/r/{world.review.client_token}/results/report.pdf").get_data()
+    keep_pages(pdf, "names-in-every-script")
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    for written in (VENDOR_ORG, CLIENT_ORG, *VERBATIM.values()):
+        assert written in text, written
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in reader.pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
+    assert any("CJK" in font for font in fonts), fonts  # 日本商事, 山田 花子
+    assert any("Emoji" in font for font in fonts), fonts  # 🌸, 🚀
+
+
+# --- 2, 6. through a real gunicorn, which refuses what the test client lets through -----------
+
+PROBE_APP = """
+from survey import create_app
+
+app = create_app()
+
+
+@app.get("/_probe/unsendable-header")
+def unsendable_header():
+    return "never sent", 200, {"X-Probe": "日本商事"}
+"""
+
+
+@dataclass
+class Served:
+    """A gunicorn serving the test's database (plus one probe route) on loopback."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def get(self, path: str, opener: urllib.request.OpenerDirector | None = None) -> Any:
+        try:
+            return (opener or urllib.request.build_opener()).open(self.url + path, timeout=60)
+        except urllib.error.HTTPError as error:
+            return error
+
+
+@pytest.fixture
+def served(app: Flask, tmp_path: Path) -> Iterator[Served]:
+    (tmp_path / "probe_wsgi.py").write_text(PROBE_APP)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "SURVEY_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SURVEY_SECRET_KEY": app.config["SECRET_KEY"],
+        "SURVEY_INSTANCE": str(tmp_path / "instance"),
+        "SURVEY_RATELIMIT": "0",
+    }
+    command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    process = subprocess.Popen(
+        [*command, "--chdir", str(tmp_path), "probe_wsgi:app"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    server = Served(f"http://127.0.0.1:{port}", process)
+    try:
+        _wait_until_up(server)
+        yield server
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        if process.stderr:
+            process.stderr.close()
+
+
+def _wait_until_up(server: Served) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise AssertionError(server.process.stderr.read().decode())  # type: ignore[union-attr]
+        try:
+            with urllib.request.urlopen(f"{server.url}/login", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("gunicorn did not answer within 30 s")
+
+
+def _logged_in(server: Served, email: str) -> urllib.request.OpenerDirector:
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    form = opener.open(f"{server.url}/login", timeout=30).read().decode()
+    token = CSRF.search(form)
+    assert token
+    data = {"csrf_token": token.group(1), "email": email, "password": PASSWORD}
+    opener.open(f"{server.url}/login", urllib.parse.urlencode(data).encode(), timeout=30)
+    return opener
+
+
+@pytest.mark.slow
+def test_gunicorn_sends_every_download_with_names_in_any_script(
+    served: Served, world: World
+) -> None:
+    review = world.review
+    vendor = _logged_in(served, "danai@omega.example")
+    for path, opener in [
+        (f"/reviews/{review.public_id}/results/report.pdf", vendor),
+        (f"/reviews/{review.public_id}/results/export.json", vendor),
+        (f"/reviews/{review.public_id}/results/answers.csv", vendor),
+        (f"/r/{review.client_token}/results/report.pdf", None),
+    ]:
+        response = served.get(path, opener)
+        assert response.status == 200, path
+        _, real = _disposition_name(response.headers["Content-Disposition"])
+        assert CLIENT_ORG in real
+
+
+@pytest.mark.slow
+def test_a_response_gunicorn_would_refuse_is_a_500_with_the_security_headers(
+    served: Served,
+) -> None:
+    response = served.get("/_probe/unsendable-header")
+    assert response.status == 500
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "Something went wrong on our side" in response.read().decode()
+
+
+@pytest.mark.slow
+def test_a_chunked_body_over_the_limit_is_refused_with_413(
+    app: Flask, served: Served, world: World
+) -> None:
+    """700 KiB sent chunked (no Content-Length) to an autosave holding a valid CSRF token."""
+    token = world.resume["Ren 🌸"]
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with app.app_context():  # a draft, so that the autosave would save
+        respondent = db.session.scalar(
+            sa.select(Respondent).where(Respondent.resume_token_hash == hash_token(token))
+        )
+        assert respondent is not None
+        respondent.submitted_at = None
+        db.session.commit()
+    page = opener.open(f"{served.url}/r/resume/{token}/page/1", timeout=30).read().decode()
+    csrf = CSRF.search(page)
+    assert csrf
+    cookie = next(iter(jar))
+    head = urllib.parse.urlencode({"csrf_token": csrf.group(1), "_page": "1", "one-word": ""})
+    chunks = [head.encode(), *([b"x" * 1024] * 700)]
+    connection = http.client.HTTPConnection(served.url.removeprefix("http://"), timeout=60)
+    connection.request(
+        "POST",
+        f"/r/resume/{token}/autosave",
+        body=iter(chunks),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"{cookie.name}={cookie.value}",
+        },
+        encode_chunked=True,
+    )
+    reply = connection.getresponse()
+    assert reply.status == 413
+    connection.close()
 
 
 # --- 5. odd input gets a message, never a 500 -------------------------------------------------
