@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import logging
 import re
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -70,25 +69,21 @@ class ResponseGuard:
                 return lambda _data: None
             return start_response(status, headers, exc_info)
 
-        try:
-            body = self.app(environ, checked)
-        except Exception:
-            logger.exception("unhandled error below the app's own handlers")
-            return self._server_error(start_response, sys.exc_info())
+        body = self.app(environ, checked)  # Flask answers its own errors (with the headers)
         if not refused:
             return body
         getattr(body, "close", lambda: None)()
         logger.error("response refused: header(s) %s cannot be sent", ", ".join(refused))
         return self._server_error(start_response)
 
-    def _server_error(self, start_response: Callable[..., Any], exc_info: Any = None) -> Any:
+    def _server_error(self, start_response: Callable[..., Any]) -> Any:
         headers = {
             **self.headers,
             "Content-Type": "text/html; charset=utf-8",
             "Content-Length": str(len(FALLBACK_PAGE)),
             "Cache-Control": "no-store",
         }
-        start_response("500 INTERNAL SERVER ERROR", list(headers.items()), exc_info)
+        start_response("500 INTERNAL SERVER ERROR", list(headers.items()))
         return [FALLBACK_PAGE]
 
     def _bound_chunked_body(self, environ: dict[str, Any]) -> None:

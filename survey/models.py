@@ -93,13 +93,20 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(256))
+    #: Part of every session cookie of this user: raising it ends them all (logout, a new
+    #: password, "log out everywhere"), copies made before included.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
 
     def get_id(self) -> str:
-        """Flask-Login keeps the public id in the session, not the primary key."""
-        return self.public_id
+        """What the session holds: the public id (never the primary key) and the version.
+
+        >>> User(public_id="u1", session_version=3).get_id()
+        'u1.3'
+        """
+        return f"{self.public_id}.{self.session_version}"
 
 
 class Invitation(db.Model):  # type: ignore[name-defined,misc]

@@ -54,7 +54,7 @@ PASSWORD = "correct horse battery"
 class World:
     """Ids and raw tokens of the fixture world (built once, restored between cells)."""
 
-    user_a: str = ""  # public ids: the session holds these
+    user_a: str = ""  # session ids (public id and session version): the session holds these
     user_b: str = ""
     review_x: str = ""
     review_y: str = ""
@@ -126,7 +126,7 @@ def build_world() -> World:
     world.item_x = item.public_id
     result = score(questionnaire_for(x), review_answers_for(x))
     world.pending_x = pending_items(x, result)[0].key
-    world.user_a, world.user_b = user_a.public_id, user_b.public_id
+    world.user_a, world.user_b = user_a.get_id(), user_b.get_id()
     world.review_x, world.review_y = x.public_id, y.public_id
     world.client_of_x = x.client.public_id
     return world
@@ -213,6 +213,10 @@ EXPECTED: dict[str, Row] = {
         post=every(200, vendor_a=302, vendor_b=302),
     ),
     "auth.logout": Row(post=every(302)),
+    "auth.account": Row(
+        get=every(302, vendor_a=200, vendor_b=200), post=every(302, vendor_a=200, vendor_b=200)
+    ),
+    "auth.end_sessions": Row(post=every(302)),
     "auth.signup": Row(
         get=every(200, vendor_a=302, vendor_b=302),
         post=every(200, vendor_a=302, vendor_b=302),

@@ -21,7 +21,8 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -32,10 +33,13 @@ from conftest import PASSWORD, MadeRespondent, MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
+from test_authz_matrix import EXPECTED, Matrix, fill_params, login_as, rules
 from test_pdf import keep_pages
 from test_results import example_people
 
-from survey.extensions import db
+from survey import create_app
+from survey.config import ConfigError, load_config
+from survey.extensions import db, limiter
 from survey.models import Client, Respondent, Review, User, hash_token
 from survey.questionnaires import catalogue
 
@@ -447,3 +451,294 @@ def test_survey_check_reads_at_most_the_size_limit(tmp_path: Path) -> None:
     assert (datetime.now(UTC) - started).total_seconds() < 30
     assert done.returncode == 1
     assert "/dev/zero:1:1: the file holds more than 1 MiB" in done.stdout
+
+
+# --- 3. no development key in the source ------------------------------------------------------
+
+
+def test_development_makes_a_random_key_once_and_keeps_it_in_instance(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'k.db'}"}
+    first = create_app({**config, "SURVEY_INSTANCE": instance})
+    second = create_app({**config, "SURVEY_INSTANCE": instance})
+    other = create_app({**config, "SURVEY_INSTANCE": tmp_path / "elsewhere"})
+    key = first.config["SECRET_KEY"]
+    assert len(key) >= 64 and key == second.config["SECRET_KEY"] != other.config["SECRET_KEY"]
+    assert (instance / "secret_key").read_text() == key
+    assert (instance / "secret_key").stat().st_mode & 0o077 == 0  # the owner's only
+    for app in (first, second, other):
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_no_secret_key_is_written_in_the_source() -> None:
+    """The probe rebuilt 611 shared links from a dump and the key in survey/config.py."""
+    for path in [*ROOT.glob("survey/**/*.py"), ROOT / "wsgi.py", ROOT / "Makefile"]:
+        text = path.read_text()
+        assert "dev-only-not-secret" not in text, path
+        assert not re.search(r"SECRET_KEY[\"']?\s*[:=]\s*[\"'][^\"']+[\"']", text), path
+
+
+def test_production_still_refuses_to_start_without_a_key() -> None:
+    with pytest.raises(ConfigError, match="SURVEY_SECRET_KEY must be set"):
+        load_config({"SURVEY_ENV": "production", "SURVEY_RATELIMIT_STORAGE": "redis://r:6379"})
+
+
+# --- 4. sessions --------------------------------------------------------------------------------
+
+
+def _session_cookie(client: FlaskClient) -> str:
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_login_starts_a_new_session_with_a_new_csrf_secret(
+    client: FlaskClient, vendor_a: Persona
+) -> None:
+    """Fixation: nothing planted in the session before login survives it."""
+    with client.session_transaction() as session:
+        session["csrf_token"] = "planted-by-someone-else"
+        session["planted"] = "yes"
+    client.post("/login", data={"email": vendor_a.email, "password": vendor_a.password})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session.get("csrf_token") != "planted-by-someone-else"
+        assert session.permanent
+
+
+def _copy(app: Flask, cookie: str) -> FlaskClient:
+    copied = app.test_client()
+    copied.set_cookie("session", cookie, domain="localhost")
+    return copied
+
+
+@pytest.mark.parametrize("ending", ["logout", "everywhere", "password"])
+def test_ending_a_session_ends_every_older_cookie_copies_included(
+    app: Flask, client: FlaskClient, vendor_a: Persona, login: Callable[..., None], ending: str
+) -> None:
+    login(client, vendor_a)
+    elsewhere = app.test_client()  # the same user on another device
+    login(elsewhere, vendor_a)
+    copied = _copy(app, _session_cookie(client))
+    assert copied.get("/").status_code == 200  # a copy works while the session does
+    if ending == "logout":
+        client.post("/logout")
+    elif ending == "everywhere":
+        assert client.post("/account/sessions/end").status_code == 302
+    else:
+        new = "a brand new password"
+        changed = client.post(
+            "/account", data={"current": vendor_a.password, "password": new, "confirm": new}
+        )
+        assert changed.status_code == 302
+        assert client.get("/").status_code == 200  # the browser that changed it stays in
+    assert copied.get("/").status_code == 302
+    assert elsewhere.get("/").status_code == 302
+
+
+def test_a_wrong_current_password_changes_nothing(
+    app: Flask, client: FlaskClient, vendor_a: Persona, login: Callable[..., None]
+) -> None:
+    login(client, vendor_a)
+    new = "a brand new password"
+    page = client.post("/account", data={"current": "wrong", "password": new, "confirm": new})
+    assert page.status_code == 200
+    assert "That is not your current password." in page.get_data(as_text=True)
+    assert client.get("/").status_code == 200
+
+
+def test_session_lifetime_is_a_setting_of_days_without_a_visit(tmp_path: Path) -> None:
+    assert load_config({})["PERMANENT_SESSION_LIFETIME"] == timedelta(days=14)
+    assert load_config({"SURVEY_SESSION_DAYS": "2"})["PERMANENT_SESSION_LIFETIME"] == timedelta(
+        days=2
+    )
+    with pytest.raises(ConfigError, match="SURVEY_SESSION_DAYS"):
+        load_config({"SURVEY_SESSION_DAYS": "a fortnight"})
+
+
+def test_a_session_ends_after_its_lifetime_without_a_visit(
+    app: Flask, client: FlaskClient, vendor_a: Persona, login: Callable[..., None]
+) -> None:
+    login(client, vendor_a)
+    cookie = next(
+        h for h in client.get("/").headers.getlist("Set-Cookie") if h.startswith("session=")
+    )
+    expires = re.search(r"Expires=([^;]+)", cookie)
+    assert expires  # a dated cookie, renewed on every visit
+    days = (parsedate_to_datetime(expires.group(1)) - datetime.now(UTC)).total_seconds() / 86400
+    assert 13.9 < days <= 14
+    app.permanent_session_lifetime = timedelta(seconds=1)
+    time.sleep(2.1)
+    assert client.get("/").status_code == 302  # the signed cookie is older than allowed
+
+
+# --- 7. no enumeration, and limits ------------------------------------------------------------
+
+
+def _limited(tmp_path: Path) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "limits",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.db'}",
+            "SURVEY_INSTANCE": tmp_path / "instance",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "SURVEY_PASSWORD_HASH": "pbkdf2:sha256:1000",
+        }
+    )
+
+
+def test_signup_and_invitations_are_rate_limited(tmp_path: Path) -> None:
+    app = _limited(tmp_path)
+    try:
+        with app.app_context():
+            db.create_all()
+            limiter.reset()
+        client = app.test_client()
+        signups = [
+            client.post(
+                "/signup",
+                data={
+                    "organisation": f"Org {n}",
+                    "name": "Eve",
+                    "email": f"eve{n}@example.com",
+                    "password": "a long enough password",
+                    "confirm": "a long enough password",
+                },
+            ).status_code
+            for n in range(12)
+        ]
+        assert signups[:10] == [302] * 10 and signups[10:] == [429, 429]
+        with app.app_context():
+            user = db.session.scalar(sa.select(User).where(User.email == "eve0@example.com"))
+            assert user is not None
+            inviter = app.test_client()
+            with inviter.session_transaction() as session:
+                session["_user_id"] = user.get_id()
+        invites = [
+            inviter.post("/team", data={"email": f"pat{n}@example.com"}).status_code
+            for n in range(32)
+        ]
+        assert invites[:30] == [200] * 30 and invites[30:] == [429, 429]
+    finally:
+        with app.app_context():
+            limiter.reset()
+            db.drop_all()
+            db.engine.dispose()
+
+
+# --- 8. rate limits across workers ---------------------------------------------------------------
+
+
+def test_production_needs_a_rate_limit_store_shared_by_the_workers() -> None:
+    production = {"SURVEY_ENV": "production", "SURVEY_SECRET_KEY": "s" * 40}
+    with pytest.raises(ConfigError, match="SURVEY_RATELIMIT_STORAGE must be set"):
+        load_config(production)
+    shared = load_config({**production, "SURVEY_RATELIMIT_STORAGE": "redis://r:6379"})
+    assert shared["RATELIMIT_STORAGE_URI"] == "redis://r:6379"
+    assert load_config({})["RATELIMIT_STORAGE_URI"] == "memory://"  # development
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A throw-away Redis server on loopback (Debian's redis-server, from the Makefile)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.05)
+    try:
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_a_limit_counts_across_gunicorn_workers_with_redis(
+    app: Flask, tmp_path: Path, redis_url: str
+) -> None:
+    """Two workers, one bucket: a shared link's 60 a minute lets 60 through, not 60 each."""
+    (tmp_path / "probe_wsgi.py").write_text(PROBE_APP)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "SURVEY_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SURVEY_SECRET_KEY": "across-workers",
+        "SURVEY_INSTANCE": str(tmp_path / "instance"),
+        "SURVEY_RATELIMIT_STORAGE": redis_url,
+    }
+    command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    process = subprocess.Popen(
+        [*command, "--chdir", str(tmp_path), "probe_wsgi:app"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    server = Served(f"http://127.0.0.1:{port}", process)
+    try:
+        _wait_until_up(server)
+        statuses = [server.get(f"/r/{'u' * 32}").status for _ in range(130)]
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        if process.stderr:
+            process.stderr.close()
+    assert statuses.count(404) == 60 and statuses.count(429) == 70, statuses
+
+
+# --- 9. caching ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cache_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Matrix]:
+    built = Matrix(tmp_path_factory.mktemp("caching"))
+    yield built
+    built.close()
+
+
+def test_every_page_behind_a_login_or_a_token_is_never_stored(cache_world: Matrix) -> None:
+    """`no-store`, not `private`: the review and Team pages show raw links."""
+    cache_world.restore()
+    checked = set()
+    for endpoint, rule in rules(cache_world.app).items():
+        row = EXPECTED[endpoint]
+        for persona in ("vendor_a", "client_x", "vendor_x", "replaced"):
+            if row.get is None or row.get[persona] != 200:
+                continue
+            if persona != "vendor_a" and "token" not in rule.arguments:
+                continue  # a link's holder on a public page (the login form)
+            client = cache_world.app.test_client()
+            user = login_as(persona, cache_world.world)
+            if user is not None:
+                with client.session_transaction() as session:
+                    session["_user_id"] = user
+            params = fill_params(rule, persona, row.token, cache_world.world)
+            with cache_world.app.test_request_context():
+                built = rule.build(params, append_unknown=False)
+            assert built is not None
+            response = client.get(built[1])
+            assert response.status_code == 200, (endpoint, persona)
+            assert "no-store" in response.headers.get("Cache-Control", ""), (endpoint, persona)
+            checked.add(endpoint)
+    behind_a_login = {"workspace.index", "workspace.review", "results.page", "auth.team"}
+    assert behind_a_login | {"auth.account", "respond.page"} <= checked
