@@ -9,12 +9,14 @@ from __future__ import annotations
 import http.client
 import http.cookiejar
 import io
+import json
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -29,16 +31,25 @@ from urllib.parse import unquote
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 from conftest import PASSWORD, MadeRespondent, MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from test_authz_matrix import EXPECTED, Matrix, fill_params, login_as, rules
 from test_pdf import keep_pages
 from test_results import example_people
 
 from survey import create_app
+from survey.cli import main as cli
 from survey.config import ConfigError, load_config
+from survey.domain.answers import answers_json, parse_answers, to_answers_document
+from survey.domain.loader import load_file
+from survey.domain.report import render_json
+from survey.domain.scoring import Respondent as ScoredRespondent
+from survey.domain.scoring import ReviewAnswers, score
 from survey.extensions import db, limiter
 from survey.models import Client, Respondent, Review, User, hash_token
 from survey.questionnaires import catalogue
@@ -206,6 +217,12 @@ def test_the_pdf_shows_names_in_any_script_in_real_glyphs(
 
 PROBE_APP = """
 from survey import create_app
+from survey.cli import main as cli
+from survey.domain.answers import answers_json, parse_answers, to_answers_document
+from survey.domain.loader import load_file
+from survey.domain.report import render_json
+from survey.domain.scoring import Respondent as ScoredRespondent
+from survey.domain.scoring import ReviewAnswers, score
 
 app = create_app()
 
@@ -742,3 +759,79 @@ def test_every_page_behind_a_login_or_a_token_is_never_stored(cache_world: Matri
             checked.add(endpoint)
     behind_a_login = {"workspace.index", "workspace.review", "results.page", "auth.team"}
     assert behind_a_login | {"auth.account", "respond.page"} <= checked
+
+
+# --- 10. exports round-trip whatever they hold ---------------------------------------------------
+
+SMALL = DATA / "scoring" / "small.yaml"
+#: Any character but the surrogates (which no form or database hands back) and NUL (which
+#: PostgreSQL refuses in text), with the ones the probe used made likely.
+ANY_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+    | st.sampled_from(["\x7f", "\x85", "\x9b", "\ufffe", "\uffff", "\ufeff", "\u2028", "\x1b"]),
+    min_size=1,
+    max_size=30,
+)
+
+
+def _texts_of(questionnaire: Any, party: str) -> list[str]:
+    return [
+        q.id
+        for q in questionnaire.questions()
+        if q.kind == "text" and party in questionnaire.parties_asked(q.id)
+    ]
+
+
+@st.composite
+def reviews_in_any_script(draw: st.DrawFn, questionnaire: Any) -> ReviewAnswers:
+    """Organisation and respondent names and text answers made of any characters."""
+    people: dict[str, list[ScoredRespondent]] = {}
+    for party in ("vendor", "client"):
+        people[party] = []
+        for _ in range(draw(st.integers(1, 2))):
+            answers = {}
+            for qid in _texts_of(questionnaire, party):
+                text = draw(ANY_TEXT).strip()[: questionnaire.question(qid).max_length]
+                if text.strip():
+                    answers[qid] = text.strip()
+            name = draw(st.none() | ANY_TEXT)
+            people[party].append(ScoredRespondent(party, answers, name))  # type: ignore[arg-type]
+    orgs = [draw(ANY_TEXT.filter(lambda t: t.strip())).strip() for _ in range(2)]
+    return ReviewAnswers(orgs[0], orgs[1], people["vendor"], people["client"])
+
+
+SMALL_QUESTIONNAIRE = load_file(SMALL).questionnaire
+
+
+@settings(max_examples=150, deadline=None)
+@given(review=reviews_in_any_script(SMALL_QUESTIONNAIRE))
+def test_any_export_round_trips_through_survey_score(review: ReviewAnswers) -> None:
+    """The JSON export, read back by `survey score`, holds exactly what was exported."""
+    text = answers_json(review, SMALL_QUESTIONNAIRE)
+    assert json.loads(text) == to_answers_document(review, SMALL_QUESTIONNAIRE)
+    assert parse_answers(text, "export.json", SMALL_QUESTIONNAIRE) == review
+    with tempfile.TemporaryDirectory() as folder:
+        exported = Path(folder) / "export.json"
+        exported.write_text(text, encoding="utf-8")
+        done = CliRunner().invoke(cli, ["score", str(SMALL), str(exported), "--format", "json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output) == json.loads(render_json(score(SMALL_QUESTIONNAIRE, review)))
+
+
+def test_the_app_export_escapes_what_yaml_refuses(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    """A name with DEL, a C1 control and U+FFFE goes out escaped and comes back whole."""
+    odd = "Ωmega\x7f \x9bplc\ufffe"
+    with app.app_context():
+        db.session.get(Review, world.review.id).vendor_name = odd  # type: ignore[union-attr]
+        db.session.commit()
+    client.post("/login", data={"email": "danai@omega.example", "password": PASSWORD})
+    text = client.get(f"/reviews/{world.review.public_id}/results/export.json").get_data(
+        as_text=True
+    )
+    assert "\\u007f" in text and "\\u009b" in text and "\\ufffe" in text
+    assert "日本商事" in text  # letters stay letters
+    with app.app_context():
+        questionnaire = catalogue()[FLAGSHIP].questionnaire
+    assert parse_answers(text, "export.json", questionnaire).vendor_org == odd
