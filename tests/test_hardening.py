@@ -835,3 +835,37 @@ def test_the_app_export_escapes_what_yaml_refuses(
     with app.app_context():
         questionnaire = catalogue()[FLAGSHIP].questionnaire
     assert parse_answers(text, "export.json", questionnaire).vendor_org == odd
+
+
+def test_an_error_of_the_app_is_a_500_with_the_security_headers(
+    app: Flask, client: FlaskClient
+) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/_probe/boom")
+    def boom() -> str:
+        raise RuntimeError("secret detail")
+
+    response = client.get("/_probe/boom")
+    assert response.status_code == 500
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "secret detail" not in response.get_data(as_text=True)
+
+
+# --- 11. SECURITY.md ------------------------------------------------------------------------------
+
+
+def test_every_test_named_in_security_md_exists() -> None:
+    """Each claim names its test: `tests/x.py::name`, or `…::name` for the file before it."""
+    text = (ROOT / "SECURITY.md").read_text()
+    named = re.findall(r"`(tests/[\w/]+\.py|…)::(\w+)`", text)
+    assert len(named) > 60
+    defined: dict[str, set[str]] = {}
+    file = ""
+    for where, name in named:
+        file = file if where == "…" else where
+        if file not in defined:
+            source = (ROOT / file).read_text()
+            defined[file] = set(re.findall(r"^def (test_\w+)", source, flags=re.M))
+        assert name in defined[file], f"{file}::{name}"
