@@ -138,8 +138,8 @@ class ScaleKind(QuestionKind):
         if isinstance(raw, str):
             return self._from_text(scale, question, raw.strip())
         if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
-            raw = int(raw)
-        if _is_number(raw) and isinstance(raw, int):
+            raw = int(raw)  # 4.0 is 4; no float() of a huge int, which overflows
+        if _is_number(raw) and not isinstance(raw, float):
             return self._in_range(scale, question, raw)
         raise AnswerError(f"{_shown(raw)} is not a point of scale {question.scale!r}")
 

@@ -700,12 +700,11 @@ _SHAPES: dict[tuple[str, ...], type[BaseModel]] = {
 # --- reading files ----------------------------------------------------------------------
 
 
+_too_big_stream = "the file holds more than 1 MiB; questionnaire files must be at most 1 MiB"
+
+
 def _too_big(size: int) -> str:
     return f"the file is {size} bytes; questionnaire files must be at most 1 MiB"
-
-
-def _too_big_stream() -> str:
-    return "the file holds more than 1 MiB; questionnaire files must be at most 1 MiB"
 
 
 def _parse(text: str, filename: str) -> _Parsed:
@@ -823,7 +822,7 @@ def _read(path: Path) -> str:
         with path.open("rb") as handle:  # at most the limit: a device or pipe has no size
             raw = handle.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:
-            raise QuestionnaireError([Problem(name, 1, 1, _too_big_stream())])
+            raise QuestionnaireError([Problem(name, 1, 1, _too_big_stream)])
     except FileNotFoundError:
         raise QuestionnaireError([Problem(name, 1, 1, "no such file")]) from None
     except OSError as error:
