@@ -22,6 +22,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -41,6 +42,8 @@ from pypdf import PdfReader
 from test_authz_matrix import EXPECTED, Matrix, fill_params, login_as, rules
 from test_pdf import keep_pages
 from test_results import example_people
+from test_score_cli import survey
+from test_security import limited  # noqa: F401 (a fixture)
 
 from survey import create_app
 from survey.cli import main as cli
@@ -68,18 +71,6 @@ def acme(client: FlaskClient, vendor_a: Persona, login: Callable[..., None]) -> 
     """Vendor A, logged in on `client`."""
     login(client, vendor_a)
     return vendor_a
-
-
-def _survey(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(SURVEY), *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=cwd,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
-    )
 
 
 # --- 2. names in every script, through every page and download ------------------------------
@@ -247,25 +238,26 @@ class Served:
             return error
 
 
-@pytest.fixture
-def served(app: Flask, tmp_path: Path) -> Iterator[Served]:
+@contextmanager
+def gunicorn(app: Flask, tmp_path: Path, workers: int = 1, **env: str) -> Iterator[Served]:
+    """Serve the app's database with the probe module through a real gunicorn."""
     (tmp_path / "probe_wsgi.py").write_text(PROBE_APP)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {
+    environment = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(tmp_path),
         "PYTHONPATH": str(ROOT),
         "SURVEY_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "SURVEY_SECRET_KEY": app.config["SECRET_KEY"],
         "SURVEY_INSTANCE": str(tmp_path / "instance"),
-        "SURVEY_RATELIMIT": "0",
+        **env,
     }
-    command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     process = subprocess.Popen(
         [*command, "--chdir", str(tmp_path), "probe_wsgi:app"],
-        env=env,
+        env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -279,6 +271,12 @@ def served(app: Flask, tmp_path: Path) -> Iterator[Served]:
         process.wait(timeout=30)
         if process.stderr:
             process.stderr.close()
+
+
+@pytest.fixture
+def served(app: Flask, tmp_path: Path) -> Iterator[Served]:
+    with gunicorn(app, tmp_path, SURVEY_RATELIMIT="0") as server:
+        yield server
 
 
 def _wait_until_up(server: Served) -> None:
@@ -411,7 +409,7 @@ def test_odd_scale_values_in_an_answers_file_get_a_message_not_a_traceback(
 ) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_text(f"client:\n  respondents:\n    - answers: {{hears-us: {value}}}\n")
-    done = _survey("score", DATA / "scoring" / "small.yaml", answers, cwd=tmp_path)
+    done = survey("score", DATA / "scoring" / "small.yaml", answers, cwd=tmp_path)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert str(answers) in done.stderr
@@ -464,7 +462,7 @@ def test_client_names_are_one_client_whatever_the_case_in_any_script(
 
 def test_survey_check_reads_at_most_the_size_limit(tmp_path: Path) -> None:
     started = datetime.now(UTC)
-    done = _survey("check", "/dev/zero", cwd=tmp_path)
+    done = survey("check", "/dev/zero", cwd=tmp_path)
     assert (datetime.now(UTC) - started).total_seconds() < 30
     assert done.returncode == 1
     assert "/dev/zero:1:1: the file holds more than 1 MiB" in done.stdout
@@ -593,58 +591,37 @@ def test_a_session_ends_after_its_lifetime_without_a_visit(
 # --- 7. no enumeration, and limits ------------------------------------------------------------
 
 
-def _limited(tmp_path: Path) -> Flask:
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "limits",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.db'}",
-            "SURVEY_INSTANCE": tmp_path / "instance",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "SURVEY_PASSWORD_HASH": "pbkdf2:sha256:1000",
-        }
-    )
-
-
-def test_signup_and_invitations_are_rate_limited(tmp_path: Path) -> None:
-    app = _limited(tmp_path)
-    try:
-        with app.app_context():
-            db.create_all()
-            limiter.reset()
-        client = app.test_client()
-        signups = [
-            client.post(
-                "/signup",
-                data={
-                    "organisation": f"Org {n}",
-                    "name": "Eve",
-                    "email": f"eve{n}@example.com",
-                    "password": "a long enough password",
-                    "confirm": "a long enough password",
-                },
-            ).status_code
-            for n in range(12)
-        ]
-        assert signups[:10] == [302] * 10 and signups[10:] == [429, 429]
-        with app.app_context():
-            user = db.session.scalar(sa.select(User).where(User.email == "eve0@example.com"))
-            assert user is not None
-            inviter = app.test_client()
-            with inviter.session_transaction() as session:
-                session["_user_id"] = user.get_id()
-        invites = [
-            inviter.post("/team", data={"email": f"pat{n}@example.com"}).status_code
-            for n in range(32)
-        ]
-        assert invites[:30] == [200] * 30 and invites[30:] == [429, 429]
-    finally:
-        with app.app_context():
-            limiter.reset()
-            db.drop_all()
-            db.engine.dispose()
+def test_signup_and_invitations_are_rate_limited(limited: Flask) -> None:  # noqa: F811
+    limited.config["SURVEY_PASSWORD_HASH"] = "pbkdf2:sha256:1000"
+    with limited.app_context():
+        limiter.reset()
+    client = limited.test_client()
+    signups = [
+        client.post(
+            "/signup",
+            data={
+                "organisation": f"Org {n}",
+                "name": "Eve",
+                "email": f"eve{n}@example.com",
+                "password": "a long enough password",
+                "confirm": "a long enough password",
+            },
+        ).status_code
+        for n in range(12)
+    ]
+    assert signups[:10] == [302] * 10 and signups[10:] == [429, 429]
+    inviter = limited.test_client()
+    with limited.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "eve0@example.com"))
+        assert user is not None
+        with inviter.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+    invites = [
+        inviter.post("/team", data={"email": f"pat{n}@example.com"}).status_code for n in range(32)
+    ]
+    assert invites[:30] == [200] * 30 and invites[30:] == [429, 429]
+    with limited.app_context():
+        limiter.reset()
 
 
 # --- 8. rate limits across workers ---------------------------------------------------------------
@@ -690,36 +667,8 @@ def test_a_limit_counts_across_gunicorn_workers_with_redis(
     app: Flask, tmp_path: Path, redis_url: str
 ) -> None:
     """Two workers, one bucket: a shared link's 60 a minute lets 60 through, not 60 each."""
-    (tmp_path / "probe_wsgi.py").write_text(PROBE_APP)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "PYTHONPATH": str(ROOT),
-        "SURVEY_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SURVEY_SECRET_KEY": "across-workers",
-        "SURVEY_INSTANCE": str(tmp_path / "instance"),
-        "SURVEY_RATELIMIT_STORAGE": redis_url,
-    }
-    command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-    process = subprocess.Popen(
-        [*command, "--chdir", str(tmp_path), "probe_wsgi:app"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    server = Served(f"http://127.0.0.1:{port}", process)
-    try:
-        _wait_until_up(server)
+    with gunicorn(app, tmp_path, workers=2, SURVEY_RATELIMIT_STORAGE=redis_url) as server:
         statuses = [server.get(f"/r/{'u' * 32}").status for _ in range(130)]
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-        if process.stderr:
-            process.stderr.close()
     assert statuses.count(404) == 60 and statuses.count(429) == 70, statuses
 
 
