@@ -147,9 +147,10 @@ def register_security_headers(app: Flask) -> None:
     :class:`~survey.guard.ResponseGuard` keeps them on a response the server would refuse,
     and bounds chunked bodies.
     """
-    from survey.guard import ResponseGuard
+    from survey.guard import FormRequest, ResponseGuard
     from survey.respond.links import LINK_HEADERS
 
+    app.request_class = FormRequest
     app.wsgi_app = ResponseGuard(  # type: ignore[method-assign]
         app.wsgi_app, SECURITY_HEADERS, lambda: app.config.get("MAX_CONTENT_LENGTH")
     )

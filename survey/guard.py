@@ -1,4 +1,7 @@
-"""The last layer before the WSGI server: bounded bodies, and no response it must refuse.
+"""The edges of the app: bounded bodies, no NUL in form text, no response a server refuses.
+
+:class:`FormRequest` drops NUL characters from every form and query value: nobody types
+one, and PostgreSQL refuses them in text columns (a name with one was a 500 there).
 
 Two things a WSGI server otherwise decides on its own, without the app's headers:
 
@@ -19,6 +22,9 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+from flask import Request
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
 logger = logging.getLogger("survey")
 
@@ -104,3 +110,21 @@ class ResponseGuard:
         environ["CONTENT_LENGTH"] = str(len(data))
         environ.pop("HTTP_TRANSFER_ENCODING", None)
         environ["wsgi.input_terminated"] = False
+
+
+class _WithoutNul(ImmutableMultiDict[str, Any]):
+    """Request parameters whose text values hold no NUL character."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        if mapping is not None:
+            mapping = [
+                (key, value.replace("\x00", "") if isinstance(value, str) else value)
+                for key, value in iter_multi_items(mapping)
+            ]
+        super().__init__(mapping)
+
+
+class FormRequest(Request):
+    """Flask's request, with form and query values free of NUL characters."""
+
+    parameter_storage_class = _WithoutNul

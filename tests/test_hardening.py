@@ -416,6 +416,21 @@ def test_odd_scale_values_in_an_answers_file_get_a_message_not_a_traceback(
     assert len(done.stderr) < 400  # the message quotes the number cut short, if at all
 
 
+def test_a_nul_in_form_text_is_dropped_never_a_500(
+    app: Flask, client: FlaskClient, vendor_a: Persona, make_review: Callable[..., MadeReview]
+) -> None:
+    """PostgreSQL refuses NUL in text columns: a name holding one was a 500 there."""
+    review = make_review(vendor_a)
+    started = client.post(f"/r/{review.client_token}", data={"name": "Ha\x00ns", "role": "C\x00O"})
+    assert started.status_code == 302
+    saved = client.post(started.location, data={"one-word": "Ste\x00ady", "nav": "next"})
+    assert saved.status_code == 302
+    with app.app_context():
+        respondent = db.session.scalar(sa.select(Respondent).where(Respondent.name == "Hans"))
+        assert respondent is not None and respondent.role == "CO"
+        assert respondent.answers[0].value == "Steady"
+
+
 def test_far_dates_are_refused_next_to_the_field(
     app: Flask, client: FlaskClient, acme: Persona, make_review: Callable[..., MadeReview]
 ) -> None:
