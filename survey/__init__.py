@@ -10,9 +10,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, Response, render_template, request
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from survey.config import PROJECT_ROOT, load_config
+from survey.config import PROJECT_ROOT, development_key, load_config
 from survey.database import configure_sqlite
 from survey.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -28,6 +29,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config())
     app.config.update(config or {})
     Path(app.config["SURVEY_INSTANCE"]).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):  # development only: production refuses to start
+        app.config["SECRET_KEY"] = development_key(Path(app.config["SURVEY_INSTANCE"]))
     register_extensions(app)
     register_questionnaires(app)
     register_login(app)
@@ -56,7 +59,7 @@ def register_questionnaires(app: Flask) -> None:
 
 
 def register_login(app: Flask) -> None:
-    """Flask-Login: the session holds a user's public id, never the integer key."""
+    """Flask-Login: the session holds a user's public id and session version (never the key)."""
     from survey.models import User
 
     login_manager.login_view = "auth.login"
@@ -64,8 +67,11 @@ def register_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(public_id: str) -> User | None:
-        return db.session.scalar(sa.select(User).where(User.public_id == public_id))
+    def load_user(session_id: str) -> User | None:
+        """The user of a session cookie, unless its session version has been ended."""
+        public_id, _, version = session_id.rpartition(".")
+        user = db.session.scalar(sa.select(User).where(User.public_id == public_id))
+        return user if user is not None and str(user.session_version) == version else None
 
 
 def register_blueprints(app: Flask) -> None:
@@ -135,14 +141,26 @@ def register_security_headers(app: Flask) -> None:
     """Add the security headers to every response; a view may set its own (e.g. no-referrer).
 
     Any route with a ``<token>`` in its path is a capability page: it also gets the link
-    headers (no Referer, no indexing, no caching), whichever blueprint it belongs to.
+    headers (no Referer, no indexing, no caching), whichever blueprint it belongs to. Every
+    page for a logged-in user is ``no-store`` too: some show raw links (the review page,
+    the Team page's invitation), and ``private`` would still let the browser keep them.
+    :class:`~survey.guard.ResponseGuard` keeps them on a response the server would refuse,
+    and bounds chunked bodies.
     """
+    from survey.guard import FormRequest, ResponseGuard
     from survey.respond.links import LINK_HEADERS
+
+    app.request_class = FormRequest
+    app.wsgi_app = ResponseGuard(  # type: ignore[method-assign]
+        app.wsgi_app, SECURITY_HEADERS, lambda: app.config.get("MAX_CONTENT_LENGTH")
+    )
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         if request.view_args and "token" in request.view_args:
             response.headers.update(LINK_HEADERS)
+        elif request.endpoint != "static" and current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"  # a logged-in page: never kept
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response

@@ -7,7 +7,9 @@ that names the variable: better a loud failure at deploy time than a quiet wrong
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,16 +50,20 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask settings from `SURVEY_*` variables."""
     env = os.environ if env is None else env
     production = env.get("SURVEY_ENV", "development") == "production"
-    secret = env.get("SURVEY_SECRET_KEY")
-    if not secret:
-        if production:
-            raise ConfigError("SURVEY_SECRET_KEY must be set when SURVEY_ENV=production")
-        secret = "dev-only-not-secret"
+    secret = env.get("SURVEY_SECRET_KEY")  # development: None, then development_key()
+    if not secret and production:
+        raise ConfigError("SURVEY_SECRET_KEY must be set when SURVEY_ENV=production")
+    storage = env.get("SURVEY_RATELIMIT_STORAGE")
+    if not storage and production:
+        raise ConfigError(
+            "SURVEY_RATELIMIT_STORAGE must be set when SURVEY_ENV=production: redis://… "
+            "counts across workers (memory:// counts in each worker on its own)"
+        )
     https = env_bool(env, "SURVEY_HTTPS", production)
     instance = Path(env.get("SURVEY_INSTANCE", PROJECT_ROOT / "instance"))
     database = env.get("SURVEY_DATABASE_URL") or f"sqlite:///{instance / 'survey.db'}"
     return {
-        "SECRET_KEY": secret,
+        "SECRET_KEY": secret or None,
         "SQLALCHEMY_DATABASE_URI": database,
         "SURVEY_QUESTIONNAIRES": Path(
             env.get("SURVEY_QUESTIONNAIRES", PROJECT_ROOT / "questionnaires")
@@ -66,12 +72,38 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=env_int(env, "SURVEY_SESSION_DAYS", 14)),
         "REMEMBER_COOKIE_SECURE": https,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "MAX_CONTENT_LENGTH": env_int(env, "SURVEY_MAX_POST_BYTES", 512 * 1024),
-        "RATELIMIT_STORAGE_URI": env.get("SURVEY_RATELIMIT_STORAGE", "memory://"),
+        "RATELIMIT_STORAGE_URI": storage or "memory://",
         "RATELIMIT_ENABLED": env_bool(env, "SURVEY_RATELIMIT", True),
         "WTF_CSRF_TIME_LIMIT": env_int(env, "SURVEY_CSRF_SECONDS", 3600 * 8),
         "SURVEY_SIGNUP": env_bool(env, "SURVEY_SIGNUP", True),
         "SURVEY_PDF_TIMEOUT": env_int(env, "SURVEY_PDF_TIMEOUT", 60),
     }
+
+
+DEVELOPMENT_KEY_FILE = "secret_key"
+
+
+def development_key(instance: Path) -> str:
+    """The development secret: made at random once, then kept in the instance folder.
+
+    No key is written in the source, so nobody can sign a session or derive a shared link
+    of a development server from reading the code. The file is made atomically (a hard
+    link, which fails if another process made it first), readable by its owner only.
+    """
+    path = instance / DEVELOPMENT_KEY_FILE
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        draft = instance / f".{DEVELOPMENT_KEY_FILE}.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(48))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()

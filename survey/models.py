@@ -11,12 +11,13 @@ import base64
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from survey.extensions import db
 
@@ -92,13 +93,20 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(256))
+    #: Part of every session cookie of this user: raising it ends them all (logout, a new
+    #: password, "log out everywhere"), copies made before included.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
 
     def get_id(self) -> str:
-        """Flask-Login keeps the public id in the session, not the primary key."""
-        return self.public_id
+        """What the session holds: the public id (never the primary key) and the version.
+
+        >>> User(public_id="u1", session_version=3).get_id()
+        'u1.3'
+        """
+        return f"{self.public_id}.{self.session_version}"
 
 
 class Invitation(db.Model):  # type: ignore[name-defined,misc]
@@ -124,21 +132,53 @@ class Invitation(db.Model):  # type: ignore[name-defined,misc]
         return self.accepted_at is None and (expires is None or expires > now)
 
 
+def client_name_key(name: str) -> str:
+    """The form under which two client names are one client: blanks collapsed, Unicode
+    case folded (canonical caseless matching, NFD then casefold then NFC).
+
+    Done in Python, not with the database's ``lower()``, which SQLite applies to ASCII only.
+
+    >>> client_name_key("  Ärzte   AG ") == client_name_key("ÄRZTE AG") == "ärzte ag"
+    True
+    >>> client_name_key("Straße") == client_name_key("STRASSE")
+    True
+    """
+    spaced = " ".join(name.split())
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", spaced).casefold())
+
+
+#: A name of at most 200 characters folds to at most 600 (casefold triples at most).
+CLIENT_NAME_KEY_LENGTH = 600
+
+
 class Client(db.Model):  # type: ignore[name-defined,misc]
-    """A client organisation in a vendor's portfolio; reviews repeat over time per client."""
+    """A client organisation in a vendor's portfolio; reviews repeat over time per client.
+
+    `name_key` (:func:`client_name_key` of the name, kept in step by the model) is what
+    makes a client unique in its organisation, so ``Ärzte AG`` and ``ÄRZTE AG`` are one.
+    """
 
     __tablename__ = "client"
-    __table_args__ = (sa.UniqueConstraint("organisation_id", "name"),)
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "name"),
+        sa.UniqueConstraint("organisation_id", "name_key", name="uq_client_organisation_name_key"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    name_key: Mapped[str] = mapped_column(sa.String(CLIENT_NAME_KEY_LENGTH))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="clients")
     reviews: Mapped[list[Review]] = relationship(
         back_populates="client", order_by="Review.created_at"
     )
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = client_name_key(name)
+        return name
 
 
 class Review(db.Model):  # type: ignore[name-defined,misc]
@@ -230,6 +270,9 @@ class Respondent(db.Model):  # type: ignore[name-defined,misc]
     public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
     review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id"), index=True)
     party: Mapped[str] = mapped_column(sa.String(10))
+    #: The shared link this respondent came by: only while it is the party's live link does
+    #: the respondent's own page point to that link's results (a replaced link gives nothing).
+    link_id: Mapped[int | None] = mapped_column(sa.ForeignKey("share_link.id"), index=True)
     name: Mapped[str | None] = mapped_column(sa.String(200))
     role: Mapped[str | None] = mapped_column(sa.String(200))
     resume_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -237,6 +280,7 @@ class Respondent(db.Model):  # type: ignore[name-defined,misc]
     submitted_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     review: Mapped[Review] = relationship(back_populates="respondents")
+    link: Mapped[ShareLink | None] = relationship()
     answers: Mapped[list[Answer]] = relationship(
         back_populates="respondent", cascade="all, delete-orphan"
     )

@@ -240,6 +240,10 @@ def workspace_pages(site: Site) -> list[PageSpec]:
             login=True,
         ),
         PageSpec("team", "/team", login=True),
+        PageSpec("account", "/account", login=True),
+        PageSpec(
+            "account with errors", "/account", data={"current": "no"}, via="/account", login=True
+        ),
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,16 @@ SIGNUP = {
 }
 
 
-def test_signup_creates_organisation_and_logs_in(app: Flask, client: FlaskClient) -> None:
+def test_signup_creates_organisation_then_asks_to_log_in(app: Flask, client: FlaskClient) -> None:
     response = client.post("/signup", data=SIGNUP)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
-    page = client.get("/").get_data(as_text=True)
-    assert "Acme Analytics" in page
+    assert response.headers["Location"] == "/login?email=dana@acme.example"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Next, log in with dana@acme.example" in page
+    assert 'value="dana@acme.example"' in page  # the email is filled in
+    assert client.get("/").status_code == 302  # not logged in yet
+    client.post("/login", data={"email": SIGNUP["email"], "password": SIGNUP["password"]})
+    assert "Acme Analytics" in client.get("/").get_data(as_text=True)
     with app.app_context():
         user = db.session.scalar(sa.select(User))
         assert user is not None
@@ -63,10 +68,23 @@ def test_signup_validation_messages_next_to_fields(client: FlaskClient) -> None:
     assert 'aria-invalid="true"' in page
 
 
-def test_signup_refuses_an_email_already_taken(client: FlaskClient, vendor_a: Any) -> None:
-    response = client.post("/signup", data={**SIGNUP, "email": vendor_a.email.upper()})
-    assert response.status_code == 200
-    assert "An account with this email already exists." in response.get_data(as_text=True)
+def test_signup_with_a_taken_email_answers_as_for_a_new_one_and_changes_nothing(
+    app: Flask, vendor_a: Any
+) -> None:
+    """No enumeration: the same redirect and message, and the account stays as it was."""
+    answers = []
+    for email in ("fresh@acme.example", vendor_a.email.upper()):
+        client = app.test_client()
+        response = client.post("/signup", data={**SIGNUP, "email": email})
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        message = re.search(r'<p class="flash flash-success">([^<]*)</p>', page)
+        assert message
+        answers.append((response.status_code, message.group(1).replace(email.lower(), "…")))
+    assert answers[0] == answers[1]
+    with app.app_context():
+        dana = db.session.scalar(sa.select(User).where(User.email == vendor_a.email))
+        assert dana is not None and dana.organisation.name == vendor_a.organisation
+        assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 2
 
 
 def test_signup_can_be_switched_off(tmp_path: Path) -> None:
@@ -97,7 +115,7 @@ def test_session_keeps_public_id_not_primary_key(
 ) -> None:
     login(client, vendor_a)
     with client.session_transaction() as session:
-        assert session["_user_id"] == vendor_a.public_id
+        assert session["_user_id"] == f"{vendor_a.public_id}.1"  # and the session version
 
 
 def test_wrong_password_and_unknown_email_get_one_message(
@@ -158,6 +176,8 @@ def test_invitation_joins_the_same_organisation(
         path, data={"name": "Sam", "password": "another long one", "confirm": "another long one"}
     )
     assert response.status_code == 302
+    assert response.headers["Location"] == "/login?email=sam@acme.example"
+    invited.post("/login", data={"email": "sam@acme.example", "password": "another long one"})
     assert "Sam" in invited.get("/team").get_data(as_text=True)
     with app.app_context():
         sam = db.session.scalar(sa.select(User).where(User.email == "sam@acme.example"))
@@ -171,13 +191,27 @@ def test_unknown_invitation_is_not_found(client: FlaskClient) -> None:
     assert client.get("/invite/not-a-real-token").status_code == 404
 
 
-def test_cannot_invite_an_existing_account(
-    client: FlaskClient, vendor_a: Any, vendor_b: Any, login: Callable
+def test_an_invitation_says_nothing_of_accounts_elsewhere(
+    app: Flask, client: FlaskClient, vendor_a: Any, vendor_b: Any, login: Callable
 ) -> None:
+    """Inviting bill@initech answers as for anyone; accepting makes nothing, and says so
+    in the same words as for a new account. Only one's own team is named (it is listed)."""
     login(client, vendor_a)
     page = client.post("/team", data={"email": vendor_b.email}).get_data(as_text=True)
-    assert "Someone with this email already has an account." in page
-    assert 'id="invite-link"' not in page
+    assert f"Invitation for {vendor_b.email} created" in page
+    link = page.split('id="invite-link" value="')[1].split('"')[0]
+    path = link.removeprefix("http://localhost")
+    accepted = app.test_client().post(
+        path, data={"name": "Bill", "password": "another long one", "confirm": "another long one"}
+    )
+    assert accepted.headers["Location"] == f"/login?email={vendor_b.email}"
+    with app.app_context():
+        bill = db.session.scalar(sa.select(User).where(User.email == vendor_b.email))
+        assert bill is not None and bill.organisation.name == "Initech"
+    assert app.test_client().get(path).status_code == 404  # used up all the same
+    own = client.post("/team", data={"email": vendor_a.email}).get_data(as_text=True)
+    assert f"{vendor_a.email} is already in your team." in own
+    assert 'id="invite-link"' not in own
 
 
 def test_team_lists_only_own_organisation(

@@ -11,7 +11,9 @@ in or not and hold no capability token: token parameters get an unknown token, e
 invitation link, which anyone who received the email holds. Token personas (the client link
 of X, the client link of Y, the vendor link of X, a revoked link) hold no session and put
 their own token into every token parameter (a shared link where a shared link goes; the
-resume token of a respondent who started through that link where a resume token goes). Every
+resume token of a respondent who started through that link where a resume token goes). The
+respondent of a replaced link submitted through X's first client link, which the vendor then
+replaced: they keep their own resume link (read-only now) and nothing else. Every
 other parameter names review X's things (public id, action item, pending suggestion): an
 attacker may learn those ids, so they must not matter.
 """
@@ -52,13 +54,14 @@ PASSWORD = "correct horse battery"
 class World:
     """Ids and raw tokens of the fixture world (built once, restored between cells)."""
 
-    user_a: str = ""  # public ids: the session holds these
+    user_a: str = ""  # session ids (public id and session version): the session holds these
     user_b: str = ""
     review_x: str = ""
     review_y: str = ""
     x_tokens: dict[str, str] = field(default_factory=dict)  # party -> shared-link token
     y_tokens: dict[str, str] = field(default_factory=dict)
     revoked: str = ""
+    replaced: dict[str, str] = field(default_factory=dict)  # X's old client link, its respondent
     resume: dict[str, str] = field(default_factory=dict)  # "x-client" ... -> resume token
     invite: str = ""
     client_of_x: str = ""  # public id of X's client organisation (in org A's portfolio)
@@ -79,15 +82,18 @@ def _review(owner: User, client_name: str) -> tuple[Review, dict[str, str]]:
     )
 
 
-def _submit_everyone(review: Review) -> None:
-    """Both parties submit (the example answers), so the results exist."""
+def _submit_everyone(review: Review) -> str:
+    """Both parties submit (the example answers), so the results exist; a client's token."""
     questionnaire = questionnaire_for(review)
+    client_token = ""
     for party, name, answers in example_people():
         link = review.current_link(party)
         assert link is not None
-        respondent, _ = respond_ops.start_response(link, name, None)
+        respondent, token = respond_ops.start_response(link, name, None)
         respond_ops.save_answers(respondent, questionnaire, answers)
         respond_ops.submit_response(respondent, questionnaire)
+        client_token = token if party == "client" else client_token
+    return client_token
 
 
 def _draft(review: Review, party: str) -> str:
@@ -105,8 +111,9 @@ def build_world() -> World:
     user_b = _start("Initech", "bill@initech.example")
     x, world.x_tokens = _review(user_a, "Globex")
     y, world.y_tokens = _review(user_b, "Umbrella")
-    for review in (x, y):
-        _submit_everyone(review)
+    world.replaced = {"link": world.x_tokens["client"], "resume": _submit_everyone(x)}
+    world.x_tokens["client"] = workspace_ops.reissue_link(x, "client")
+    _submit_everyone(y)
     world.resume = {
         "x-client": _draft(x, "client"),
         "x-vendor": _draft(x, "vendor"),
@@ -119,7 +126,7 @@ def build_world() -> World:
     world.item_x = item.public_id
     result = score(questionnaire_for(x), review_answers_for(x))
     world.pending_x = pending_items(x, result)[0].key
-    world.user_a, world.user_b = user_a.public_id, user_b.public_id
+    world.user_a, world.user_b = user_a.get_id(), user_b.get_id()
     world.review_x, world.review_y = x.public_id, y.public_id
     world.client_of_x = x.client.public_id
     return world
@@ -135,7 +142,16 @@ def _tokens_then_revoke(review: Review) -> str:
 
 # --- personas -------------------------------------------------------------------------------
 
-PERSONAS = ("anonymous", "vendor_a", "vendor_b", "client_x", "client_y", "vendor_x", "revoked")
+PERSONAS = (
+    "anonymous",
+    "vendor_a",
+    "vendor_b",
+    "client_x",
+    "client_y",
+    "vendor_x",
+    "revoked",
+    "replaced",
+)
 UNKNOWN = new_token()  # a well-formed token that opens nothing
 
 
@@ -151,6 +167,7 @@ def token_for(persona: str, kind: str, world: World) -> str:
         "client_y": {"link": world.y_tokens["client"], "resume": world.resume["y-client"]},
         "vendor_x": {"link": world.x_tokens["vendor"], "resume": world.resume["x-vendor"]},
         "revoked": {"link": world.revoked, "resume": world.revoked},
+        "replaced": world.replaced,
     }
     if persona in held:
         return held[persona].get(kind, held[persona]["link"])
@@ -196,6 +213,10 @@ EXPECTED: dict[str, Row] = {
         post=every(200, vendor_a=302, vendor_b=302),
     ),
     "auth.logout": Row(post=every(302)),
+    "auth.account": Row(
+        get=every(302, vendor_a=200, vendor_b=200), post=every(302, vendor_a=200, vendor_b=200)
+    ),
+    "auth.end_sessions": Row(post=every(302)),
     "auth.signup": Row(
         get=every(200, vendor_a=302, vendor_b=302),
         post=every(200, vendor_a=302, vendor_b=302),
@@ -227,22 +248,27 @@ EXPECTED: dict[str, Row] = {
         get=link_only(client_x=200, client_y=200, vendor_x=200),
         post=link_only(client_x=302, client_y=302, vendor_x=302),
     ),
-    # respondent journey: personal resume link
-    "respond.resume": Row(get=link_only(client_x=302, client_y=302, vendor_x=302), token="resume"),
+    # respondent journey: personal resume link (the replaced link's respondent has submitted:
+    # their own pages are read-only and lead to the thank-you page)
+    "respond.resume": Row(
+        get=link_only(client_x=302, client_y=302, vendor_x=302, replaced=302), token="resume"
+    ),
     "respond.page": Row(
-        get=link_only(client_x=200, client_y=200, vendor_x=200),
-        post=link_only(client_x=302, client_y=302, vendor_x=302),
+        get=link_only(client_x=200, client_y=200, vendor_x=200, replaced=302),
+        post=link_only(client_x=302, client_y=302, vendor_x=302, replaced=409),
         token="resume",
     ),
     "respond.autosave": Row(
-        post=link_only(client_x=400, client_y=400, vendor_x=400), token="resume"
+        post=link_only(client_x=400, client_y=400, vendor_x=400, replaced=409), token="resume"
     ),
     "respond.review": Row(
-        get=link_only(client_x=200, client_y=200, vendor_x=200),
-        post=link_only(client_x=422, client_y=422, vendor_x=422),
+        get=link_only(client_x=200, client_y=200, vendor_x=200, replaced=302),
+        post=link_only(client_x=422, client_y=422, vendor_x=422, replaced=302),
         token="resume",
     ),
-    "respond.thanks": Row(get=link_only(client_x=302, client_y=302, vendor_x=302), token="resume"),
+    "respond.thanks": Row(
+        get=link_only(client_x=302, client_y=302, vendor_x=302, replaced=200), token="resume"
+    ),
     # vendor results
     "results.page": Row(get=vendor_only(200)),
     "results.decide_pending": Row(post=vendor_only(302)),
@@ -433,3 +459,23 @@ def test_cell(matrix: Matrix, endpoint: str, method: str, persona: str) -> None:
     cells = row.get if method == "GET" else row.post
     assert cells is not None
     assert request_as(matrix, endpoint, method, persona) == cells[persona]
+
+
+@pytest.mark.parametrize(
+    "endpoint", sorted(e for e, row in EXPECTED.items() if row.get and row.get["replaced"] < 400)
+)
+def test_respondent_of_a_replaced_link_learns_no_live_link(matrix: Matrix, endpoint: str) -> None:
+    """The revocation rule: whatever the respondent of a replaced link opens, and wherever it
+    redirects them, no live shared link (nor a way to the client's results) is in it."""
+    matrix.restore()
+    world = matrix.world
+    rule = rules(matrix.app)[endpoint]
+    with matrix.app.test_request_context():
+        path = rule.build(fill_params(rule, "replaced", EXPECTED[endpoint].token, world))
+    assert path is not None
+    response = matrix.app.test_client().get(path[1], follow_redirects=True)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for live in (*world.x_tokens.values(), *world.y_tokens.values()):
+        assert live not in page
+    assert "/results" not in page

@@ -31,7 +31,13 @@ def test_production_without_secret_stops_start_up() -> None:
 
 
 def test_production_is_https_by_default() -> None:
-    config = load_config({"SURVEY_ENV": "production", "SURVEY_SECRET_KEY": "s" * 40})
+    config = load_config(
+        {
+            "SURVEY_ENV": "production",
+            "SURVEY_SECRET_KEY": "s" * 40,
+            "SURVEY_RATELIMIT_STORAGE": "redis://localhost:6379",  # required in production
+        }
+    )
     assert config["SESSION_COOKIE_SECURE"] is True
 
 

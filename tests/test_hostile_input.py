@@ -182,7 +182,7 @@ def build_hostile(app: Flask, loaded: LoadedQuestionnaire) -> Hostile:
         results_ops.comment_on_action(target, me, ALL_PAYLOADS)
         results_ops.comment_on_action(target, results_ops.Actor.client_link(), names())
     _, world.invite = auth_ops.invite_colleague(user, "pat@acme.example")
-    world.review, world.item, world.user = review.public_id, item.public_id, user.public_id
+    world.review, world.item, world.user = review.public_id, item.public_id, user.get_id()
     return world
 
 

@@ -107,3 +107,79 @@ def test_data_made_at_the_first_revision_survives_upgrading(empty_app: Flask) ->
     assert tuple(review) == ("rev1", "Globex", "open")
     assert answer[0] == "knows-priorities" and answer[1] in (4, "4")
     assert tuple(link) == ("salt1", "hash1")
+
+
+def _insert(*statements: str) -> None:
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(sa.text(statement))
+
+
+NOW = "2025-01-01 12:00:00"
+ORGANISATION = (
+    "INSERT INTO organisation (id, public_id, name, created_at)"
+    f" VALUES (1, 'org1', 'Acme', '{NOW}')"
+)
+
+
+def _client(client_id: int, name: str) -> str:
+    return (
+        "INSERT INTO client (id, public_id, organisation_id, name, created_at)"
+        f" VALUES ({client_id}, 'cli{client_id}', 1, '{name}', '{NOW}')"
+    )
+
+
+def _review(review_id: int, client_id: int) -> str:
+    return (
+        "INSERT INTO review (id, public_id, organisation_id, client_id, questionnaire_id,"
+        " questionnaire_version, questionnaire_source, vendor_name, client_name, status,"
+        f" client_sees_results, created_at) VALUES ({review_id}, 'rev{review_id}', 1,"
+        f" {client_id}, 'q', 1, 'id: q', 'Acme', 'c', 'open', true, '{NOW}')"
+    )
+
+
+def test_clients_that_fold_to_one_name_are_merged_with_their_reviews(empty_app: Flask) -> None:
+    """Before the key, SQLite's ASCII-only lower() let `Ärzte AG` and `ÄRZTE AG` be two."""
+    upgrade(revision="0002_action_plan")
+    _insert(
+        ORGANISATION,
+        _client(1, "Ärzte AG"),
+        _client(2, "ÄRZTE  AG"),
+        _client(3, "Łódź Ltd"),
+        _review(1, 1),
+        _review(2, 2),
+        _review(3, 3),
+    )
+    upgrade()
+    with db.engine.connect() as connection:
+        clients = connection.execute(sa.text("SELECT id, name_key FROM client ORDER BY id")).all()
+        reviews = connection.execute(sa.text("SELECT id, client_id FROM review ORDER BY id")).all()
+    assert [tuple(c) for c in clients] == [(1, "ärzte ag"), (3, "łódź ltd")]
+    assert [tuple(r) for r in reviews] == [(1, 1), (2, 1), (3, 3)]
+
+
+def test_respondents_are_tied_to_the_link_that_was_live_when_they_started(
+    empty_app: Flask,
+) -> None:
+    upgrade(revision="0003_client_name_key")
+    links = [(1, "client", "2025-01-01 10:00:00"), (2, "client", "2025-01-05 10:00:00")]
+    _insert(
+        ORGANISATION,
+        "INSERT INTO client (id, public_id, organisation_id, name, name_key, created_at)"
+        f" VALUES (1, 'cli1', 1, 'Globex', 'globex', '{NOW}')",
+        _review(1, 1),
+        *(
+            "INSERT INTO share_link (id, review_id, party, salt, token_hash, created_at)"
+            f" VALUES ({i}, 1, '{party}', 'salt{i}', 'hash{i}', '{at}')"
+            for i, party, at in links
+        ),
+        *(
+            "INSERT INTO respondent (id, public_id, review_id, party, resume_token_hash,"
+            f" started_at) VALUES ({i}, 'res{i}', 1, 'client', 'r{i}', '{at}')"
+            for i, at in [(1, "2025-01-02 09:00:00"), (2, "2025-01-06 09:00:00")]
+        ),
+    )
+    upgrade()
+    with db.engine.connect() as connection:
+        came_by = connection.execute(sa.text("SELECT id, link_id FROM respondent ORDER BY id"))
+        assert [tuple(row) for row in came_by] == [(1, 1), (2, 2)]

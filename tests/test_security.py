@@ -411,7 +411,16 @@ POSTS: dict[str, Post] = {
     "auth.login": Post(
         "anonymous", lambda w: {"email": "dana@acme.example", "password": PASSWORD}, writes=False
     ),
-    "auth.logout": Post("vendor_a", _nothing, writes=False),
+    "auth.logout": Post("vendor_a", _nothing),  # ends the user's sessions: a new version
+    "auth.account": Post(
+        "vendor_a",
+        lambda w: {
+            "current": PASSWORD,
+            "password": "a new long password",
+            "confirm": "a new long password",
+        },
+    ),
+    "auth.end_sessions": Post("vendor_a", _nothing),
     "auth.signup": Post(
         "anonymous",
         lambda w: {
@@ -563,7 +572,11 @@ def test_cookies_are_httponly_samesite_lax_and_secure_behind_https(
 def test_https_setting_comes_from_the_environment() -> None:
     assert load_config({"SURVEY_HTTPS": "1"})["SESSION_COOKIE_SECURE"] is True
     assert load_config({"SURVEY_HTTPS": "0"})["SESSION_COOKIE_SECURE"] is False
-    production = {"SURVEY_ENV": "production", "SURVEY_SECRET_KEY": "s" * 40}
+    production = {
+        "SURVEY_ENV": "production",
+        "SURVEY_SECRET_KEY": "s" * 40,
+        "SURVEY_RATELIMIT_STORAGE": "redis://localhost:6379",  # required in production
+    }
     assert load_config(production)["SESSION_COOKIE_SECURE"] is True  # production defaults on
 
 

@@ -83,7 +83,7 @@ def test_client_welcome_links_to_results_once_both_sides_submitted(
     assert _door_href(_text(client, welcome)) is None  # the vendor switched access off
 
 
-def test_client_thanks_page_links_to_the_live_client_link_results(
+def test_client_thanks_page_links_to_the_results_of_the_link_they_came_by(
     app: Flask,
     client: FlaskClient,
     review: MadeReview,
@@ -94,15 +94,36 @@ def test_client_thanks_page_links_to_the_live_client_link_results(
     html = _text(client, done)
     assert "The results are ready" in html
     assert _door_href(html) == f"/r/{review.client_token}/results"
-    # a reissued link: the respondent is pointed at the new one, the old stops working
-    with app.test_request_context():
-        row = db.session.get(Review, review.id)
-        new_token = workspace_ops.reissue_link(row, "client")
-    assert _door_href(_text(client, done)) == f"/r/{new_token}/results"
     # a revoked link opens nothing, so no door is offered
     with app.test_request_context():
         workspace_ops.revoke_link(db.session.get(Review, review.id), "client")
     assert _door_href(_text(client, done)) is None
+
+
+def test_a_replaced_link_gives_its_respondents_nothing_of_the_new_one(
+    app: Flask,
+    client: FlaskClient,
+    review: MadeReview,
+    make_respondent: Callable[..., MadeRespondent],
+) -> None:
+    """The revocation rule: who came by a replaced link keeps only their own resume link."""
+    _, submitted = _both_submitted(make_respondent, review)
+    late = make_respondent(review, "client")  # started through the old link, not submitted
+    with app.test_request_context():
+        new_token = workspace_ops.reissue_link(db.session.get(Review, review.id), "client")
+    done = _text(client, f"/r/resume/{submitted.resume_token}/done")
+    assert "<h1>Thank you</h1>" in done
+    assert _door_href(done) is None
+    _set(app, review, status="closed")
+    closed = _text(client, f"/r/resume/{late.resume_token}/page/1", status=403)
+    for html in (done, closed):
+        assert new_token not in html
+        assert review.client_token not in html
+    # whoever comes by the new link is offered its results
+    _set(app, review, status="open")
+    newcomer = make_respondent(review, "client", answers=CLIENT_ANSWERS, submit=True)
+    fresh = _text(client, f"/r/resume/{newcomer.resume_token}/done")
+    assert _door_href(fresh) == f"/r/{new_token}/results"
 
 
 def test_client_thanks_before_the_other_side_says_results_come_later(

@@ -508,8 +508,10 @@ def test_link_expiry_is_shown_on_the_page_and_in_the_invitation(
     assert f"works until the end of {last_day:%-d %B %Y} (UTC)" in page  # the flash
     client_panel, vendor_panel = _panel_html(page, "client"), _panel_html(page, "vendor")
     assert f"Works until {last_day:%-d %B %Y}" in client_panel
-    assert f'id="client-expires_on" name="client-expires_on" type="date" value="{last_day}"' in (
-        client_panel
+    bounds = 'max="2199-12-31" min="2000-01-01"'  # every date field is bounded (issue 16)
+    assert (
+        f'id="client-expires_on" {bounds} name="client-expires_on" type="date" value="{last_day}"'
+        in client_panel
     )
     assert f"This link works until the end of {last_day:%A %-d %B %Y} (UTC)." in client_panel
     assert "No expiry" in vendor_panel and "This link works until" not in vendor_panel

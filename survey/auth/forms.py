@@ -28,9 +28,9 @@ def _email_field(label: str = "Email") -> EmailField:
     )
 
 
-def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+def _new_password_fields(label: str = "Password") -> tuple[PasswordField, PasswordField]:
     password = PasswordField(
-        "Password",
+        label,
         validators=[
             DataRequired("Choose a password."),
             Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters."),
@@ -85,3 +85,16 @@ class AcceptInvitationForm(FlaskForm):
         render_kw={"autocomplete": "name"},
     )
     password, confirm = _new_password_fields()
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, confirm = _new_password_fields("New password")
+
+
+class EndSessionsForm(FlaskForm):
+    """Only the CSRF token, behind "Log out on every device"."""

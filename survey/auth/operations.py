@@ -72,6 +72,32 @@ def add_user(organisation: Organisation, name: str, email: str, password: str) -
     return user
 
 
+def sign_up(organisation_name: str, name: str, email: str, password: str) -> User | None:
+    """Create the organisation and its first user, or nothing when the email has an account.
+
+    The caller answers both the same way, and the work is the same (a password hashed),
+    so signing up tells nobody whether an address is known.
+    """
+    if find_user_by_email(email) is not None:
+        hash_password(password)
+        return None
+    return create_account(organisation_name, name, email, password)
+
+
+def end_sessions(user: User) -> None:
+    """End every session of this user, on every device (cookies copied before included)."""
+    user.session_version += 1
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; every older session ends."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("That is not your current password.")
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The user whose email and password match, else None."""
     user = find_user_by_email(email)
@@ -82,9 +108,14 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def invite_colleague(inviter: User, email: str) -> tuple[Invitation, str]:
-    """Record an invitation into the inviter's organisation; the raw token is returned once."""
-    if find_user_by_email(email) is not None:
-        raise AccountError("Someone with this email already has an account.")
+    """Record an invitation into the inviter's organisation; the raw token is returned once.
+
+    Refused only for an address already in the inviter's own team (the Team page lists it
+    anyway): whether an address has an account elsewhere is nobody's business here.
+    """
+    member = find_user_by_email(email)
+    if member is not None and member.organisation_id == inviter.organisation_id:
+        raise AccountError(f"{member.email} is already in your team.")
     token = new_token()
     invitation = Invitation(
         organisation_id=inviter.organisation_id,
@@ -106,9 +137,17 @@ def find_invitation(token: str) -> Invitation | None:
     return invitation if invitation is not None and invitation.is_usable() else None
 
 
-def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
-    """Create the invited colleague's account in the inviting organisation."""
-    user = _new_user(invitation.organisation, invitation.email, name, password)
+def accept_invitation(invitation: Invitation, name: str, password: str) -> User | None:
+    """Create the invited colleague's account in the inviting organisation.
+
+    Nothing is made when the address already has an account (in any organisation); the
+    invitation is used up all the same and the caller answers as for a new account.
+    """
     invitation.accepted_at = utcnow()
+    if find_user_by_email(invitation.email) is not None:
+        hash_password(password)
+        db.session.commit()
+        return None
+    user = _new_user(invitation.organisation, invitation.email, name, password)
     db.session.commit()
     return user

@@ -1,18 +1,69 @@
-"""Account pages: /signup, /login, /logout, /team (invite), /invite/<token> (accept)."""
+"""Account pages: /signup, /login, /logout, /account, /team (invite), /invite/<token> (accept).
+
+Sessions: logging in starts a new session (nothing from before survives, the CSRF secret
+included), and it ends after `SURVEY_SESSION_DAYS` without a visit. Each cookie carries
+the user's session version: logging out, a new password or "log out on every device"
+raises it, which ends every cookie made before, copies included.
+
+Signing up and accepting an invitation answer the same way whether or not the address
+already has an account, so neither tells anybody which addresses are known.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from survey.auth import operations
-from survey.auth.forms import AcceptInvitationForm, InviteForm, LoginForm, SignupForm
+from survey.auth.forms import (
+    AcceptInvitationForm,
+    EndSessionsForm,
+    InviteForm,
+    LoginForm,
+    PasswordChangeForm,
+    SignupForm,
+)
 from survey.extensions import limiter
+from survey.models import User
 
 bp = Blueprint("auth", __name__)
+
+LOGIN_LIMIT = "10 per minute"
+SIGNUP_LIMIT = "10 per hour"
+INVITE_LIMIT = "30 per hour"
+#: What signing up and accepting an invitation say, whether or not the address was new.
+NEXT_STEP = (
+    "Next, log in with {email} and the password you chose. "
+    "(An address that already had an account keeps it as it was.)"
+)
+
+
+def start_session(user: User) -> None:
+    """A new session for this user: nothing of the visitor's earlier one survives."""
+    session.clear()
+    login_user(user)
+    session.permanent = True  # PERMANENT_SESSION_LIFETIME: days without a visit
+
+
+def end_session() -> None:
+    """Log out; every cookie of the user made so far stops working, on every device."""
+    if current_user.is_authenticated:
+        operations.end_sessions(current_user)
+    logout_user()
+    session.clear()
 
 
 def _safe_next(target: str | None) -> str:
@@ -25,16 +76,18 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login() -> ResponseReturnValue:
     """Log a vendor user in; one message for a wrong email or a wrong password."""
     if current_user.is_authenticated:
         return redirect(url_for("workspace.index"))
     form = LoginForm()
+    if request.method == "GET" and not form.email.data:
+        form.email.data = request.args.get("email", "")[:254]
     if form.validate_on_submit():
         user = operations.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            login_user(user)
+            start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form)
@@ -43,37 +96,69 @@ def login() -> ResponseReturnValue:
 @bp.route("/logout", methods=["POST"])
 def logout() -> ResponseReturnValue:
     """Log out (POST with CSRF, so a link elsewhere cannot log anyone out)."""
-    logout_user()
-    flash("You are logged out.", "info")
+    end_session()
+    flash("You are logged out, on this device and on any other.", "info")
     return redirect(url_for("auth.login"))
 
 
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> ResponseReturnValue:
+    """Change the password (every other session then ends); log out on every device."""
+    form = PasswordChangeForm()
+    user = current_user._get_current_object()  # the row itself, kept across the new session
+    if form.validate_on_submit():
+        try:
+            operations.change_password(user, form.current.data or "", form.password.data or "")
+        except operations.AccountError as error:
+            form.current.errors = [*form.current.errors, str(error)]
+        else:
+            start_session(user)
+            flash("Your password is changed. Every other session has ended.", "success")
+            return redirect(url_for(".account"))
+    days = current_app.permanent_session_lifetime.days
+    return render_template(
+        "auth/account.html", form=form, end_form=EndSessionsForm(), session_days=days
+    )
+
+
+@bp.route("/account/sessions/end", methods=["POST"])
+@login_required
+def end_sessions() -> ResponseReturnValue:
+    """End every session of this account, this one included."""
+    if EndSessionsForm().validate_on_submit():
+        end_session()
+        flash("You are logged out on every device.", "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(".account"))
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(SIGNUP_LIMIT, methods=["POST"])
 def signup() -> ResponseReturnValue:
-    """Create a new vendor organisation and its first account."""
+    """Create a new vendor organisation and its first account, then ask to log in."""
     if not current_app.config.get("SURVEY_SIGNUP", True):
         abort(404)
     if current_user.is_authenticated:
         return redirect(url_for("workspace.index"))
     form = SignupForm()
     if form.validate_on_submit():
-        try:
-            user = operations.create_account(
-                form.organisation.data or "",
-                form.name.data or "",
-                form.email.data or "",
-                form.password.data or "",
-            )
-        except operations.AccountError as error:
-            form.email.errors = [*form.email.errors, str(error)]
-        else:
-            login_user(user)
-            flash(f"Welcome, {user.name}. Start your first review below.", "success")
-            return redirect(url_for("workspace.index"))
+        email = operations.normalise_email(form.email.data or "")
+        operations.sign_up(
+            form.organisation.data or "", form.name.data or "", email, form.password.data or ""
+        )
+        return _log_in_next(email)
     return render_template("auth/signup.html", form=form)
 
 
+def _log_in_next(email: str) -> ResponseReturnValue:
+    """The one answer to a signup or an accepted invitation: log in now."""
+    flash(NEXT_STEP.format(email=email), "success")
+    return redirect(url_for("auth.login", email=email))
+
+
 @bp.route("/team", methods=["GET", "POST"])
+@limiter.limit(INVITE_LIMIT, methods=["POST"])
 @login_required
 def team() -> ResponseReturnValue:
     """The organisation's users, and a form to invite a colleague.
@@ -105,14 +190,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         abort(404)
     form = AcceptInvitationForm()
     if form.validate_on_submit():
-        try:
-            user = operations.accept_invitation(
-                invitation, form.name.data or "", form.password.data or ""
-            )
-        except operations.AccountError as error:
-            form.form_errors.append(str(error))
-        else:
-            login_user(user)
-            flash(f"Welcome to {user.organisation.name}, {user.name}.", "success")
-            return redirect(url_for("workspace.index"))
+        email = invitation.email
+        operations.accept_invitation(invitation, form.name.data or "", form.password.data or "")
+        return _log_in_next(email)
     return render_template("auth/accept.html", form=form, invitation=invitation)

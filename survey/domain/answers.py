@@ -20,6 +20,7 @@ with the file open, not a programmer with a traceback. Pure: no Flask, no SQLAlc
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -30,6 +31,7 @@ from survey.domain.model import PARTIES, Party, Questionnaire
 from survey.domain.scoring import Respondent, ReviewAnswers
 
 MAX_BYTES = 1024 * 1024
+MAX_NUMBER_DIGITS = 18  # longer numbers are refused where they stand, before conversion
 PARTY_KEYS = ("org", "respondents")
 RESPONDENT_KEYS = ("name", "answers")
 
@@ -59,6 +61,11 @@ class _AnswersLoader(yaml.SafeLoader):
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
     text = str(node.value)
+    if len(text.lstrip("+-")) > MAX_NUMBER_DIGITS:
+        raise yaml.MarkedYAMLError(
+            problem=f"a number of more than {MAX_NUMBER_DIGITS} digits is no answer",
+            problem_mark=node.start_mark,
+        )
     return int(text, 0) if text[:2] in ("0o", "0x") else int(text, 10)
 
 
@@ -226,3 +233,28 @@ def to_answers_document(review: ReviewAnswers, questionnaire: Questionnaire) -> 
 def _plain(value: Any) -> Any:
     """A canonical answer as plain YAML data (lists copied so the document owns them)."""
     return list(value) if isinstance(value, list | tuple) else value
+
+
+#: What a YAML reader refuses raw in a file (controls, DEL, C1, surrogates, U+FFFE and
+#: U+FFFF), reads as a line break inside a string (NEL, U+2028, U+2029), or drops (BOM).
+_NOT_RAW_IN_YAML = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def escape_for_yaml(json_text: str) -> str:
+    """JSON text with every character a YAML reader would refuse or change escaped.
+
+    Letters of every script stay as they are; the rest become ``\\uXXXX``, which JSON and
+    YAML both read back as the character itself (they occur only inside JSON strings).
+
+    >>> print(escape_for_yaml('"Łódź\x7f\x85\ufffe"'))
+    "Łódź\\u007f\\u0085\\ufffe"
+    """
+    return _NOT_RAW_IN_YAML.sub(lambda found: f"\\u{ord(found.group()):04x}", json_text)
+
+
+def answers_json(review: ReviewAnswers, questionnaire: Questionnaire) -> str:
+    """The answers file of `review` as JSON, which is YAML too: `survey score` reads it back."""
+    document = to_answers_document(review, questionnaire)
+    return escape_for_yaml(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

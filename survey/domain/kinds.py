@@ -24,6 +24,8 @@ The web app reuses :meth:`QuestionKind.coerce` for form data and
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol
 
@@ -62,6 +64,31 @@ def did_you_mean(word: str, options: Sequence[str]) -> str:
 
 def _is_number(raw: Any) -> bool:
     return isinstance(raw, int | float) and not isinstance(raw, bool)
+
+
+#: The longest whole number a person or a file may write for a scale point.
+MAX_DIGITS = 9
+_WHOLE_NUMBER = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}")
+
+
+def whole_number(text: str) -> int | None:
+    """The whole number `text` spells in ASCII digits (one leading minus at most), else None.
+
+    Strict on purpose: ``str.isdigit`` also accepts ``²`` and ``①``, which ``int`` refuses,
+    and a number of thousands of digits costs time to convert; neither is a scale point.
+
+    >>> [whole_number(t) for t in ("4", "-2", "007", "²", "①", "--1", "4.0", "", "1" * 10)]
+    [4, -2, 7, None, None, None, None, None, None]
+    """
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
+
+
+def _shown(raw: Any, limit: int = 40) -> str:
+    """A misfit answer as a message quotes it: cut short, and a huge number only named."""
+    if isinstance(raw, int) and abs(raw) >= 10**limit:
+        return "a number that long"
+    text = str(raw) if isinstance(raw, int) else repr(raw)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 class QuestionKind:
@@ -110,9 +137,11 @@ class ScaleKind(QuestionKind):
             return None
         if isinstance(raw, str):
             return self._from_text(scale, question, raw.strip())
-        if _is_number(raw) and float(raw).is_integer():
-            return self._in_range(scale, question, int(raw))
-        raise AnswerError(f"{raw!r} is not a point of scale {question.scale!r}")
+        if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
+            raw = int(raw)  # 4.0 is 4; no float() of a huge int, which overflows
+        if _is_number(raw) and not isinstance(raw, float):
+            return self._in_range(scale, question, raw)
+        raise AnswerError(f"{_shown(raw)} is not a point of scale {question.scale!r}")
 
     def _from_text(self, scale: Scale, question: Question, text: str) -> int | None:
         if scale.not_applicable is not None and text == scale.not_applicable:
@@ -120,24 +149,26 @@ class ScaleKind(QuestionKind):
         value = scale.value_for(text)
         if value is not None:
             return value
-        if text.lstrip("-").isdigit():
-            return self._in_range(scale, question, int(text))
+        number = whole_number(text)
+        if number is not None:
+            return self._in_range(scale, question, number)
         options = list(scale.choices or []) + (
             [scale.not_applicable] if scale.not_applicable else []
         )
         if scale.choices is None:
             raise AnswerError(
-                f"{text!r} is not a point of scale {question.scale!r} "
+                f"{_shown(text)} is not a point of scale {question.scale!r} "
                 f"(a whole number from {scale.lo} to {scale.hi})"
             )
         raise AnswerError(
-            f"{text!r} is not a choice of scale {question.scale!r}{did_you_mean(text, options)}"
+            f"{_shown(text)} is not a choice of scale {question.scale!r}"
+            f"{did_you_mean(text, options)}"
         )
 
     def _in_range(self, scale: Scale, question: Question, value: int) -> int:
         if not scale.lo <= value <= scale.hi:
             raise AnswerError(
-                f"{value} is outside scale {question.scale!r} ({scale.lo} to {scale.hi})"
+                f"{_shown(value)} is outside scale {question.scale!r} ({scale.lo} to {scale.hi})"
             )
         return value
 
@@ -206,7 +237,7 @@ class ChoiceKind(QuestionKind):
         if isinstance(item, str) and item.strip() in labels:
             return item.strip()
         word = str(item)
-        raise AnswerError(f"{word!r} is not one of its choices{did_you_mean(word, labels)}")
+        raise AnswerError(f"{_shown(word)} is not one of its choices{did_you_mean(word, labels)}")
 
     def normalise(
         self, questionnaire: Questionnaire, question: Question, canonical: Any

@@ -702,6 +702,9 @@ _SHAPES: dict[tuple[str, ...], type[BaseModel]] = {
 # --- reading files ----------------------------------------------------------------------
 
 
+_too_big_stream = "the file holds more than 1 MiB; questionnaire files must be at most 1 MiB"
+
+
 def _too_big(size: int) -> str:
     return f"the file is {size} bytes; questionnaire files must be at most 1 MiB"
 
@@ -818,7 +821,10 @@ def _read(path: Path) -> str:
             raise QuestionnaireError([Problem(name, 1, 1, "this is a folder, not a file")])
         if size > MAX_BYTES:
             raise QuestionnaireError([Problem(name, 1, 1, _too_big(size))])
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # at most the limit: a device or pipe has no size
+            raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise QuestionnaireError([Problem(name, 1, 1, _too_big_stream)])
     except FileNotFoundError:
         raise QuestionnaireError([Problem(name, 1, 1, "no such file")]) from None
     except OSError as error:

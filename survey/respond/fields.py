@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from werkzeug.datastructures import MultiDict
 
-from survey.domain.kinds import AnswerError
+from survey.domain.kinds import AnswerError, whole_number
 from survey.domain.model import Party, Question, Questionnaire, Section
 from survey.domain.scoring import shown_questions
 from survey.models import Respondent, Review
@@ -87,9 +87,10 @@ class ScaleField(WebField):
             if scale.not_applicable is None:
                 raise AnswerError("this scale has no not-applicable option")
             return scale.not_applicable, None
-        if posted.lstrip("-").isdigit():
-            return int(posted), None
-        raise AnswerError(f"{posted!r} is not a point of the scale")
+        number = whole_number(posted)
+        if number is None:
+            raise AnswerError(f"{posted[:40]!r} is not a point of the scale")
+        return number, None
 
 
 class ChoiceField(WebField):

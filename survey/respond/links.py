@@ -61,12 +61,25 @@ def find_respondent(raw: str) -> Respondent:
 def live_link_token(review: Review, party: str) -> str | None:
     """The raw token of the party's current shared link while it still opens, else None.
 
-    A respondent holds only a personal resume token, yet the client's door to the
-    results is its shared link (`/r/<token>/results`); the token is derived again from the
-    link's salt. None when the link was revoked, has expired, or cannot be derived any
-    more (the secret key changed): then there is no working door to point to.
+    For the vendor, who may always see and copy the live link. None when the link was
+    revoked, has expired, or cannot be derived any more (the secret key changed).
     """
-    link = review.current_link(party)
+    return _token_while_live(review.current_link(party))
+
+
+def came_by_token(respondent: Respondent) -> str | None:
+    """The raw token of the shared link this respondent came by, while it still opens.
+
+    The revocation rule: a respondent holds only a personal resume token, so the client's
+    door to the results (`/r/<token>/results`) is offered through the link they came by,
+    and only while that very link opens. Once it is revoked or replaced, those who came by
+    it keep their own resume link and learn nothing else, least of all the new link.
+    """
+    return _token_while_live(respondent.link)
+
+
+def _token_while_live(link: ShareLink | None) -> str | None:
+    """The link's token derived again from its salt, or None when it no longer opens."""
     if link is None or link.revoked_at is not None or link.has_expired():
         return None
     token = link.token(current_app.config["SECRET_KEY"])

@@ -92,6 +92,7 @@ def start_response(link: ShareLink, name: str | None, role: str | None) -> tuple
     respondent = Respondent(
         review=link.review,
         party=link.party,
+        link_id=link.id,
         name=_clean(name),
         role=_clean(role),
         resume_token_hash=hash_token(token),

@@ -44,10 +44,10 @@ from survey.respond.fields import (
 from survey.respond.forms import PageForm, StartForm, SubmitForm
 from survey.respond.links import (
     add_link_headers,
+    came_by_token,
     find_respondent,
     find_shared_link,
     install_log_redaction,
-    live_link_token,
     remember_resume_token,
     remembered_respondent,
 )
@@ -86,14 +86,15 @@ class ResultsDoor:
     login: bool  # the vendor's results page: vendor staff log in to see it
 
 
-def results_door(review: Review, party: str, shared_token: str | None = None) -> ResultsDoor | None:
+def results_door(review: Review, party: str, shared_token: str | None) -> ResultsDoor | None:
     """The results page for this side, or None when it has none to offer.
 
     The client sees results through its shared link (`/r/<token>/results`), only while
-    the vendor shares them: the link's own token when the visitor came by it, else the
-    current live client link, derived server-side (a respondent holds only a resume
-    token). A vendor respondent is vendor staff: never the client's door, but the vendor
-    results page, which asks for a login.
+    the vendor shares them, and only through the link the visitor holds: `shared_token`
+    is the shared link they opened, or for a respondent on a resume page the link they
+    came by while it still opens (:func:`came_by_token`); never a newer link. A vendor
+    respondent is vendor staff: never the client's door, but the vendor results page,
+    which asks for a login.
     """
     ready = results_ready(review)
     if party == "vendor":
@@ -103,10 +104,15 @@ def results_door(review: Review, party: str, shared_token: str | None = None) ->
         return ResultsDoor(url, ready, login=True)
     if not review.client_sees_results:
         return None
-    token = shared_token or live_link_token(review, "client")
-    if token is None:
+    if shared_token is None:
         return None
-    return ResultsDoor(url_for("shared_results.shared_page", token=token), ready, login=False)
+    url = url_for("shared_results.shared_page", token=shared_token)
+    return ResultsDoor(url, ready, login=False)
+
+
+def _journey_door(journey: Journey) -> ResultsDoor | None:
+    """The results door of a respondent on their own pages (see :func:`results_door`)."""
+    return results_door(journey.review, journey.party, came_by_token(journey.respondent))
 
 
 # --- shared link -------------------------------------------------------------------------
@@ -120,7 +126,7 @@ def welcome(token: str) -> ResponseReturnValue:
     remembered = remembered_respondent(link)
     if request.method == "GET" and remembered and not remembered[0].is_submitted:
         return redirect(url_for(".resume", token=remembered[1]))
-    door = results_door(link.review, link.party, shared_token=token)
+    door = results_door(link.review, link.party, token)
     if not link.review.is_open:
         return _closed(answers_kept=remembered is not None, door=door)
     form = StartForm()
@@ -186,7 +192,7 @@ def _locked(journey: Journey) -> ResponseReturnValue | None:
         message = "Your response was already submitted, so it can no longer be changed."
         return _render_thanks(journey, message=message, status=409)
     if not journey.review.is_open:
-        return _closed(answers_kept=True, door=results_door(journey.review, journey.party))
+        return _closed(answers_kept=True, door=_journey_door(journey))
     return None
 
 
@@ -420,7 +426,7 @@ def _render_thanks(
         journey=journey,
         pages=summary(journey, answers_of(journey.respondent)),
         message=message,
-        door=results_door(journey.review, journey.party),
+        door=_journey_door(journey),
         resume_url=url_for(".resume", token=journey.token, _external=True),
     ), status
 
@@ -482,7 +488,7 @@ def _keep_posted(args: dict[str, Any]) -> ResponseReturnValue:
     if request.endpoint == "respond.welcome":
         link = find_shared_link(args["token"])
         message = "Your session had expired — press Start again."
-        door = results_door(link.review, link.party, shared_token=args["token"])
+        door = results_door(link.review, link.party, args["token"])
         return _render_welcome(link, StartForm(), message=message, door=door)
     return render_template(
         "respond/link_error.html",

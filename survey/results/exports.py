@@ -1,7 +1,9 @@
 """Exports of a review's submitted answers: the answers file (JSON) and a CSV for spreadsheets.
 
 The JSON is the answers-file shape of the questionnaire format, and JSON is valid YAML, so
-``survey score QUESTIONNAIRE export.json`` reproduces the numbers on the results page.
+``survey score QUESTIONNAIRE export.json`` reproduces the numbers on the results page,
+whatever the names and answers hold: characters a YAML reader refuses (controls, DEL, C1,
+U+FFFE …) are written as ``\\uXXXX`` escapes (see :func:`survey.domain.answers.answers_json`).
 The CSV is opened in spreadsheets, where a cell starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return may run as a formula: such cells get a leading apostrophe.
 """
@@ -10,12 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 import sqlalchemy as sa
 
-from survey.domain.answers import to_answers_document
+from survey.domain.answers import answers_json
 from survey.domain.kinds import kind_of
 from survey.domain.model import Questionnaire
 from survey.extensions import db
@@ -52,8 +53,7 @@ def neutralise(cell: Any) -> Any:
 
 def export_json(review: Review) -> str:
     """The answers document of the submitted respondents, as JSON (valid YAML)."""
-    document = to_answers_document(review_answers_for(review), questionnaire_for(review))
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return answers_json(review_answers_for(review), questionnaire_for(review))
 
 
 def _label(questionnaire: Questionnaire, question_id: str, value: Any) -> str:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from survey.dates import bounded_date_field
 from survey.models import ACTION_OWNERS, ACTION_STATUSES
 
 OWNER_CHOICES = [SelectChoice(o, o.capitalize()) for o in ACTION_OWNERS]
@@ -32,7 +33,7 @@ class ActionForm(FlaskForm):
     title = _title()
     detail = _detail()
     owner = SelectField("Owner", choices=OWNER_CHOICES, default="joint")
-    due_on = DateField("Due by (optional)", validators=[Optional()])
+    due_on = bounded_date_field("Due by (optional)")
     status = SelectField("Status", choices=STATUS_CHOICES, default="planned")
 
     def fields_dict(self) -> dict[str, object]:
@@ -70,7 +71,7 @@ def comment_form(item_public_id: str) -> CommentForm:
 
 
 class NextReviewForm(FlaskForm):
-    next_review_on = DateField("Next relationship review", validators=[Optional()])
+    next_review_on = bounded_date_field("Next relationship review")
 
 
 class ConfirmForm(FlaskForm):

@@ -8,9 +8,12 @@ client see results. Nobody sees anything until both sides have submitted (the re
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import (
@@ -324,13 +327,38 @@ def export_csv(public_id: str) -> ResponseReturnValue:
 
 
 def _filename(review: Review, suffix: str) -> str:
-    safe = "".join(ch if ch.isalnum() else "-" for ch in review.client_name).strip("-").lower()
+    """``rapport-<client>-<day>-<suffix>``: the client's letters and digits, in any script."""
+    name = unicodedata.normalize("NFC", review.client_name)
+    safe = "".join(ch if ch.isalnum() else "-" for ch in name).strip("-").lower()
     return f"rapport-{safe[:40] or 'review'}-{review.created_at:%Y-%m-%d}-{suffix}"
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition value for any filename (RFC 6266): ASCII throughout.
+
+    ``filename=`` is an ASCII fallback (accents dropped, other letters replaced), and
+    ``filename*=UTF-8''…`` carries the real name for every browser since 2011.
+
+    >>> print(attachment("rapport-łódź.pdf"))
+    attachment; filename="rapport-lodz.pdf"; filename*=UTF-8''rapport-%C5%82%C3%B3d%C5%BA.pdf
+    """
+    ascii_name = unicodedata.normalize("NFKD", filename.translate(_ASCII_LOOKALIKES))
+    fallback = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-"
+        for ch in ascii_name
+        if not unicodedata.combining(ch)
+    )
+    fallback = re.sub(r"-{2,}", "-", fallback)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+#: Letters NFKD does not take apart into an ASCII letter and a mark.
+_ASCII_LOOKALIKES = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d"})
 
 
 def _download(body: str | bytes, mimetype: str, review: Review, suffix: str) -> Response:
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(review, suffix)}"'
+    response.headers["Content-Disposition"] = attachment(_filename(review, suffix))
     response.headers["Cache-Control"] = "no-store"
     return response
 

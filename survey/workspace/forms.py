@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from survey.dates import bounded_date_field
 
 
 def not_in_the_past(form: FlaskForm, field: DateField) -> None:
@@ -17,9 +19,9 @@ def not_in_the_past(form: FlaskForm, field: DateField) -> None:
 
 
 def _due_field() -> DateField:
-    return DateField(
+    return bounded_date_field(
         "Answers due by (optional)",
-        validators=[Optional(), not_in_the_past],
+        not_in_the_past,
         description="Shown to respondents and in the invitation text.",
     )
 
@@ -60,9 +62,9 @@ class LinkExpiryForm(FlaskForm):
     the field ids (``client-expires_on``) stay unique on the page.
     """
 
-    expires_on = DateField(
+    expires_on = bounded_date_field(
         "Link works until (optional)",
-        validators=[Optional(), not_before_today_utc],
+        not_before_today_utc,
         description="The link works through the end of this day (UTC). Leave empty for no expiry.",
     )
 

@@ -23,6 +23,7 @@ from survey.models import (
     ShareLink,
     User,
     as_utc,
+    client_name_key,
     hash_token,
     new_salt,
     utcnow,
@@ -56,12 +57,12 @@ def link_works_until(link: ShareLink) -> date | None:
 
 
 def find_or_create_client(organisation: Organisation, name: str) -> Client:
-    """The organisation's client of this name (ignoring case and surrounding blanks)."""
+    """The organisation's client of this name (ignoring case in any script, and blanks)."""
     name = " ".join(name.split())
     client = db.session.scalar(
         sa.select(Client).where(
             Client.organisation_id == organisation.id,
-            sa.func.lower(Client.name) == name.lower(),
+            Client.name_key == client_name_key(name),
         )
     )
     if client is None:

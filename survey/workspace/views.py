@@ -53,7 +53,7 @@ def _clients() -> list[Client]:
             sa.select(Client)
             .where(Client.organisation_id == current_user.organisation_id)
             .options(selectinload(Client.reviews).selectinload(Review.respondents))
-            .order_by(sa.func.lower(Client.name))
+            .order_by(Client.name_key)
         )
     )
 

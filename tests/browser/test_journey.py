@@ -55,7 +55,10 @@ def sign_up_and_start_review(page: Page, base: str) -> tuple[str, dict[str, str]
     page.get_by_label("Password", exact=True).fill("correct horse battery")
     page.get_by_label("Repeat the password").fill("correct horse battery")
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("Welcome, Dana Vendor")).to_be_visible()
+    expect(page.get_by_text("Next, log in with dana@acme.example")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value("dana@acme.example")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
 
     page.get_by_role("link", name="New review").click()
     page.get_by_label("Questionnaire").select_option("vendor-value-review")
