@@ -125,7 +125,7 @@ def seed(app: Flask) -> Site:
                 respond_ops.save_answers(respondent, questionnaire, given)
                 respond_ops.submit_response(respondent, questionnaire)
                 site.done[party] = token
-        result = build_comparison(ready).result
+        result = build_comparison(ready, "vendor").result
         first, *rest = pending_items(ready, result)
         actor = plan_ops.Actor(user=db.session.get(User, user.id))
         item = plan_ops.accept_action(ready, first, actor)
