@@ -354,3 +354,23 @@ def test_unnamed_people_are_someone_at_their_organisation_everywhere(
     assert "someone at Globex" in words and "someone at Acme Analytics" in words
     for output in (*outputs.values(), *client_outputs(app, World(review, vendor)).values()):
         assert "Anonymous" not in output and not re.search(r"[Rr]espondent \d", output)
+
+
+def test_vendor_review_page_names_the_clients_people_only_as_the_setting_says(
+    app: Flask,
+    client: FlaskClient,
+    login: Any,
+    vendor_a: Any,
+    make_review: Any,
+    make_respondent: Any,
+) -> None:
+    hidden, shown = make_review(vendor_a), make_review(vendor_a, names_to_other_side=True)
+    for review in (hidden, shown):
+        make_respondent(review, "client", name="Hiro Zendaya", role="Crole Gamma")
+        make_respondent(review, "vendor", name="Vera Quillfeather", role="Vrole Alpha")
+    login(client, vendor_a)
+    page = text_of(client.get(f"/reviews/{hidden.public_id}").get_data(as_text=True))
+    assert "Hiro Zendaya" not in page and "Crole Gamma" not in page
+    assert "someone at Globex" in page and "Vera Quillfeather Vrole Alpha" in page
+    page = text_of(client.get(f"/reviews/{shown.public_id}").get_data(as_text=True))
+    assert "Hiro Zendaya Crole Gamma" in page
