@@ -62,9 +62,26 @@ def build(
         name, role = PEOPLE[party][seen[party]]
         seen[party] += 1
         make_respondent(review, party, name=name, role=role, answers=answers, submit=True)
+    accept_everything(app, review, vendor_a)
     vendor = app.test_client()
     login(vendor, vendor_a)
     return World(review, vendor)
+
+
+def accept_everything(app: Flask, review: Any, vendor_a: Any) -> None:
+    """Put every suggestion and proposal in the plan: their reasons then reach both sides."""
+    from survey.models import User
+    from survey.results import operations
+    from survey.results.data import pending_items, score_review
+
+    with app.app_context():
+        row = db.session.get(Review, review.id)
+        assert row is not None
+        actor = operations.Actor(db.session.get(User, vendor_a.id))
+        pending = pending_items(row, score_review(row))
+        assert any(p.source == "proposal" and p.proposed_by == "vendor" for p in pending)
+        for target in pending:
+            operations.accept_action(row, target, actor)
 
 
 def text_of(html: str) -> str:
@@ -374,3 +391,26 @@ def test_vendor_review_page_names_the_clients_people_only_as_the_setting_says(
     assert "someone at Globex" in page and "Vera Quillfeather Vrole Alpha" in page
     page = text_of(client.get(f"/reviews/{shown.public_id}").get_data(as_text=True))
     assert "Hiro Zendaya Crole Gamma" in page
+
+
+def test_exports_made_for_the_client_keep_the_vendors_names_and_small_side_out(
+    app: Flask, vendor_a: Any, login: Any, make_review: Any, make_respondent: Any
+) -> None:
+    """What an export for the client would hold (the functions take the audience)."""
+    from survey.results import exports
+
+    world = build(app, vendor_a, login, make_review, make_respondent, anonymity_threshold=2)
+    with app.app_context():
+        review = db.session.get(Review, world.review.id)
+        assert review is not None
+        made = {
+            "csv": exports.export_csv(review, "client"),
+            "json": exports.export_json(review, "client"),
+        }
+    for where, output in made.items():
+        for name, role in PEOPLE["vendor"]:
+            assert name not in output and role not in output, where
+        assert "Hiro Zendaya" in output, where
+    assert made["csv"].startswith('"# Includes: Made for Globex.')
+    vendor_rows = [row for row in csv_rows(made["csv"]) if row[0] == "vendor"]
+    assert vendor_rows and all(row[2:5] == ["", "", ""] for row in vendor_rows)
