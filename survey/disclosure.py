@@ -1,7 +1,7 @@
 """Who may see what of each side's people: the one place that decides it.
 
 A review's confidentiality setting (:class:`Confidentiality`) is chosen when the review
-starts and locked once anyone has answered. Every page, the PDF and the exports ask a
+starts and locked once anyone has started answering. Every page, the PDF and the exports ask a
 :class:`Disclosure` (the setting, the audience reading, and how many people submitted on
 each side) instead of deciding for themselves:
 

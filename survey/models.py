@@ -200,7 +200,7 @@ class Review(db.Model):  # type: ignore[name-defined,misc]
     due_on: Mapped[date | None] = mapped_column(sa.Date)
     client_sees_results: Mapped[bool] = mapped_column(default=True)
     #: Confidentiality (see :mod:`survey.disclosure`), chosen at the start and locked once
-    #: anyone has answered: names to the other side, and the anonymity threshold.
+    #: anyone has started answering: names to the other side, and the anonymity threshold.
     names_to_other_side: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     anonymity_threshold: Mapped[int] = mapped_column(
         default=THRESHOLD_DEFAULT, server_default=str(THRESHOLD_DEFAULT)

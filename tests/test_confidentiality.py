@@ -336,7 +336,7 @@ def test_setting_is_editable_until_someone_answers_then_locked(
     )
     refused = client.post(url, data={"confidentiality-anonymity_threshold": "99"})
     assert refused.status_code == 400
-    make_respondent(review, "client", answers={"one-word": "Fine"})  # a draft with an answer
+    make_respondent(review, "client")  # started: gave a name under the welcome page's promise
     locked = client.post(
         url,
         data={

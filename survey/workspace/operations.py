@@ -18,10 +18,8 @@ from survey.disclosure import Confidentiality
 from survey.domain.model import PARTIES, Questionnaire
 from survey.extensions import db
 from survey.models import (
-    Answer,
     Client,
     Organisation,
-    Respondent,
     Review,
     ShareLink,
     User,
@@ -167,19 +165,17 @@ def set_due_date(review: Review, due_on: date | None) -> None:
 
 
 class SettingLocked(RuntimeError):
-    """The confidentiality setting can no longer change: someone has answered under it."""
+    """The confidentiality setting can no longer change: someone has started under it."""
 
 
 def confidentiality_locked(review: Review) -> bool:
-    """Whether anyone has answered (saved an answer, or submitted): the setting they were
-    promised on the welcome page then holds for good."""
-    answered = sa.select(Answer.id).join(Respondent).where(Respondent.review_id == review.id)
-    submitted = any(r.is_submitted for r in review.respondents)
-    return submitted or db.session.scalar(answered.limit(1)) is not None
+    """Whether anyone has started answering: they read the welcome page's promises and
+    may have given their name under them, so the setting then holds for good."""
+    return bool(review.respondents)
 
 
 def set_confidentiality(review: Review, setting: Confidentiality) -> None:
-    """Change who sees what, only while nobody has answered (else SettingLocked)."""
+    """Change who sees what, only while nobody has started answering (else SettingLocked)."""
     if confidentiality_locked(review):
         raise SettingLocked("someone has answered under the current setting")
     review.names_to_other_side = setting.names_to_other_side

@@ -233,8 +233,8 @@ def _client_results_url(review: Review) -> str | None:
 
 
 LOCKED_MESSAGE = (
-    "Confidentiality can no longer change: people have answered under what their "
-    "welcome page promised."
+    "Confidentiality can no longer change: people have started answering under what "
+    "their welcome page promised."
 )
 
 
@@ -357,7 +357,7 @@ def set_due(public_id: str) -> ResponseReturnValue:
 
 @bp.route("/reviews/<public_id>/confidentiality", methods=["POST"])
 def set_confidentiality(public_id: str) -> ResponseReturnValue:
-    """Change who sees what, while nobody has answered yet."""
+    """Change who sees what, while nobody has started answering yet."""
     review = review_in_my_organisation(public_id)
     form = ConfidentialityForm(prefix="confidentiality")
     if not form.validate_on_submit():
