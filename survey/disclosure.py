@@ -130,7 +130,7 @@ def promises(setting: Confidentiality, party: Party, orgs: Mapping[Party, str]) 
     found = [
         Promise(
             "own-names",
-            f"People at {own} who see the results see your name and role with your answers.",
+            f"People at {own} who see the results may see your name and role with your answers.",
         )
     ]
     if setting.names_to_other_side:
@@ -158,8 +158,8 @@ def promises(setting: Confidentiality, party: Party, orgs: Mapping[Party, str]) 
             Promise(
                 "threshold",
                 f"Until at least {n} people at {own} have submitted, {other} sees only "
-                f"{own}'s combined scores and written answers: no ranges, and no scores "
-                "of one person.",
+                f"{own}'s combined scores: no ranges, and no scores of one person. Written "
+                "answers and picked choices are still shown.",
             )
         )
     found.append(

@@ -163,7 +163,9 @@ def test_own_names_promise_holds_on_the_own_side(
 ) -> None:
     world = build(app, vendor_a, login, make_review, make_respondent)
     says = promise_sentence(app, world.review.client_token, "own-names")
-    assert says == "People at Globex who see the results see your name and role with your answers."
+    assert says == (
+        "People at Globex who see the results may see your name and role with your answers."
+    )
     client_page = text_of(client_outputs(app, world)["client page"])
     assert all(name in client_page for name, _ in PEOPLE["client"])
     vendor = vendor_outputs(app, world)
