@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_questionnaires(app)
     register_login(app)
     register_blueprints(app)
+    register_template_filters(app)
     register_error_handlers(app)
     register_security_headers(app)
     return app
@@ -87,6 +88,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(respond_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(shared_results_bp)
+
+
+def register_template_filters(app: Flask) -> None:
+    """Words every feature's templates share: dates, and who sees what."""
+    from survey.dates import long_date
+    from survey.disclosure import promises, setting_words
+
+    app.add_template_filter(long_date)
+    app.add_template_filter(setting_words)
+    app.add_template_filter(promises)
 
 
 #: Friendly words for the error pages, by status code.

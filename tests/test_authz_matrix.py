@@ -243,6 +243,7 @@ EXPECTED: dict[str, Row] = {
     "workspace.reissue_link": Row(get=vendor_only(200), post=vendor_only(302)),  # GET: confirm
     "workspace.set_link_expiry": Row(post=vendor_only(302)),
     "workspace.set_due": Row(post=vendor_only(302)),
+    "workspace.set_confidentiality": Row(post=vendor_only(302)),
     # respondent journey: shared link
     "respond.welcome": Row(
         get=link_only(client_x=200, client_y=200, vendor_x=200),

@@ -102,7 +102,7 @@ def plan_something(app: Flask, scored: Any, vendor_a: Any) -> str:
         review = db.session.get(Review, scored.id)
         assert review is not None
         dana = Actor(db.session.get(User, vendor_a.id))
-        first = pending_items(review, build_comparison(review).result)[0]
+        first = pending_items(review, build_comparison(review, "vendor").result)[0]
         operations.accept_action(
             review, first, dana, {"owner": "joint", "due_on": date(2031, 4, 30)}
         )
@@ -132,7 +132,9 @@ def test_vendor_pdf_holds_levels_numbers_actions_and_verbatims(
     }
     assert f"Agreed level {titles[expected['levels']['agreed']]}" in text
     with app.app_context():
-        dimension_titles = build_comparison(db.session.get(Review, scored.id)).dimension_titles
+        dimension_titles = build_comparison(
+            db.session.get(Review, scored.id), "vendor"
+        ).dimension_titles
     for d in expected["dimensions"]:
         row = f"{dimension_titles[d['id']]} {d['vendor']:.1f} {d['client']:.1f} {d['gap']:+.1f}"
         assert row in text, row

@@ -748,7 +748,7 @@ def test_action_priority_counts_dimensions_named_under_not() -> None:
 # --- proposals ---------------------------------------------------------------------------
 
 
-def test_proposals_vendor_first_then_each_respondent_in_order() -> None:
+def test_proposals_vendor_first_then_each_respondent_in_order_unnamed_as_someone_at() -> None:
     result = run(
         vendor=[{"more-valued": "v1"}, {"more-valued": "v2"}],
         client=[
@@ -757,11 +757,11 @@ def test_proposals_vendor_first_then_each_respondent_in_order() -> None:
         ],
     )
     assert [(p.party, p.question, p.text, p.respondent) for p in result.proposals] == [
-        ("vendor", "more-valued", "v1", "respondent 1"),
-        ("vendor", "more-valued", "v2", "respondent 2"),
-        ("client", "more-valued", "c1", "respondent 1"),
-        ("client", "strategy-detail", "c1 detail", "respondent 1"),
-        ("client", "more-valued", "c2", "respondent 2"),
+        ("vendor", "more-valued", "v1", "someone at Acme"),
+        ("vendor", "more-valued", "v2", "someone at Acme"),
+        ("client", "more-valued", "c1", "someone at Globex"),
+        ("client", "strategy-detail", "c1 detail", "someone at Globex"),
+        ("client", "more-valued", "c2", "someone at Globex"),
     ]
 
 

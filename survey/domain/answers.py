@@ -41,6 +41,8 @@ MAX_BYTES = 1024 * 1024  # a YAML answers file
 MAX_JSON_BYTES = 64 * 1024 * 1024  # a JSON answers file, such as the app's export
 MAX_NUMBER_DIGITS = 18  # longer numbers are refused where they stand, before conversion
 PARTY_KEYS = ("org", "respondents")
+#: An export's note of what it holds (a list of lines); read past, never scored.
+INCLUDES_KEY = "includes"
 RESPONDENT_KEYS = ("name", "answers")
 
 
@@ -187,7 +189,10 @@ def from_answers_document(
         document = {}
     if not isinstance(document, dict):
         raise AnswersError(f"{filename}: expected a mapping with 'vendor' and 'client'")
-    _unknown_keys(document, PARTIES, filename, "the top level")
+    _unknown_keys(document, (*PARTIES, INCLUDES_KEY), filename, "the top level")
+    notes = document.get(INCLUDES_KEY, [])
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        raise AnswersError(f"{filename}: '{INCLUDES_KEY}' must be a list of lines of text")
     reader = _DocumentReader(filename, questionnaire)
     orgs: dict[Party, str] = {}
     people: dict[Party, list[Respondent]] = {}
@@ -324,7 +329,14 @@ def escape_for_yaml(json_text: str) -> str:
     return _NOT_RAW_IN_YAML.sub(lambda found: f"\\u{ord(found.group()):04x}", json_text)
 
 
-def answers_json(review: ReviewAnswers, questionnaire: Questionnaire) -> str:
-    """The answers file of `review` as JSON, which is YAML too: `survey score` reads it back."""
+def answers_json(
+    review: ReviewAnswers, questionnaire: Questionnaire, includes: list[str] | None = None
+) -> str:
+    """The answers file of `review` as JSON, which is YAML too: `survey score` reads it back.
+
+    `includes` (lines saying what the file holds) goes under the key of that name first.
+    """
     document = to_answers_document(review, questionnaire)
+    if includes is not None:
+        document = {INCLUDES_KEY: list(includes), **document}
     return escape_for_yaml(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

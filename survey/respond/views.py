@@ -27,6 +27,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
+from survey.disclosure import promises
 from survey.domain.effort import effort
 from survey.domain.model import fill_names
 from survey.extensions import limiter
@@ -171,6 +172,7 @@ def _render_welcome(
         minutes=asked.minutes,
         form=form,
         earlier=earlier,
+        promises=promises(review.confidentiality, party, review.org_names),  # type: ignore[arg-type]
         message=message,
         door=door if door is not None and door.ready else None,
     ), (400 if message else 200)

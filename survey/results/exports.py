@@ -4,6 +4,12 @@ The JSON is the answers-file shape of the questionnaire format, and JSON is vali
 ``survey score QUESTIONNAIRE export.json`` reproduces the numbers on the results page,
 whatever the names and answers hold: characters a YAML reader refuses (controls, DEL, C1,
 U+FFFE …) are written as ``\\uXXXX`` escapes (see :func:`survey.domain.answers.answers_json`).
+Both are made for one side (`audience`) and follow the review's confidentiality setting
+through :func:`survey.results.data.disclosure_for`: the other side's names and roles only
+when the setting says so, the other side's answers one by one only from the anonymity
+threshold on. Each says what it includes: the JSON under ``includes``, the CSV in its
+first line (see :func:`survey.disclosure.export_key`).
+
 The CSV is opened in spreadsheets, where a cell starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return may run as a formula: such cells get a leading apostrophe.
 """
@@ -16,15 +22,20 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from survey.disclosure import Disclosure, export_key
 from survey.domain.answers import answers_json
 from survey.domain.kinds import kind_of
-from survey.domain.model import Questionnaire
+from survey.domain.model import PARTIES, Party, Questionnaire
+from survey.domain.scoring import Respondent, ReviewAnswers
 from survey.extensions import db
 from survey.models import Answer, Review
+from survey.models import Respondent as RespondentRow
 from survey.questionnaires import questionnaire_for
-from survey.results.data import review_answers_for, submitted_respondents
+from survey.results.data import disclosure_for, review_answers_for, submitted_respondents
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The CSV's first line, before the column names: what the file includes.
+KEY_MARK = "# Includes: "
 CSV_HEADER = [
     "party",
     "organisation",
@@ -51,9 +62,31 @@ def neutralise(cell: Any) -> Any:
     return cell
 
 
-def export_json(review: Review) -> str:
-    """The answers document of the submitted respondents, as JSON (valid YAML)."""
-    return answers_json(review_answers_for(review), questionnaire_for(review))
+def _shared_people(review: Review, disclosure: Disclosure) -> list[RespondentRow]:
+    """The submitted respondents `disclosure.audience` may see one by one."""
+    return [r for r in submitted_respondents(review) if disclosure.shows_people_of(r.party)]  # type: ignore[arg-type]
+
+
+def export_json(review: Review, audience: Party) -> str:
+    """The answers document of the submitted respondents `audience` may see, as JSON
+    (valid YAML), with the key of what it includes."""
+    disclosure = disclosure_for(review, audience)
+    everyone = review_answers_for(review)
+    people: dict[Party, list[Respondent]] = {}
+    for party in PARTIES:
+        if not disclosure.shows_people_of(party):
+            people[party] = []
+            continue
+        names = disclosure.shows_names_of(party)
+        people[party] = [
+            Respondent(party, person.answers, person.name if names else None)
+            for person in everyone.respondents(party)
+        ]
+    shared = ReviewAnswers(
+        review.vendor_name, review.client_name, people["vendor"], people["client"]
+    )
+    includes = export_key(disclosure, review.org_names)
+    return answers_json(shared, questionnaire_for(review), includes)
 
 
 def _label(questionnaire: Questionnaire, question_id: str, value: Any) -> str:
@@ -69,15 +102,18 @@ def _answer_cell(value: Any) -> Any:
     return "; ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
-def export_csv(review: Review) -> str:
-    """Every submitted answer, one row each, with formulas neutralised in every cell."""
+def export_csv(review: Review, audience: Party) -> str:
+    """Every submitted answer `audience` may see, one row each, formulas neutralised in
+    every cell; the first line says what the file includes."""
     questionnaire = questionnaire_for(review)
     order = {q.id: i for i, q in enumerate(questionnaire.questions())}
-    people = submitted_respondents(review)
+    disclosure = disclosure_for(review, audience)
     out = io.StringIO()
     writer = csv.writer(out)
+    writer.writerow([neutralise(KEY_MARK + " ".join(export_key(disclosure, review.org_names)))])
     writer.writerow(CSV_HEADER)
-    for person in people:
+    for person in _shared_people(review, disclosure):
+        named = disclosure.shows_names_of(person.party)  # type: ignore[arg-type]
         answers = db.session.scalars(sa.select(Answer).where(Answer.respondent_id == person.id))
         org = review.vendor_name if person.party == "vendor" else review.client_name
         for answer in sorted(answers, key=lambda a: order.get(a.question_id, len(order))):
@@ -87,9 +123,9 @@ def export_csv(review: Review) -> str:
             row = [
                 person.party,
                 org,
-                person.name or "",
-                person.role or "",
-                person.submitted_at.isoformat() if person.submitted_at else "",
+                person.name or "" if named else "",
+                person.role or "" if named else "",
+                person.submitted_at.isoformat() if person.submitted_at and named else "",
                 answer.question_id,
                 text,
                 _answer_cell(answer.value),
