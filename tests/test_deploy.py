@@ -1,0 +1,249 @@
+"""A real deployment: the wheel, gunicorn's settings, proxies, the base URL, production guards."""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import MadeRespondent, MadeReview, Persona
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from survey import create_app
+from survey.cli import main
+from survey.config import ConfigError, load_config
+from survey.extensions import limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+
+
+# --- 2. the wheel lists every package -----------------------------------------------------------
+
+
+def test_every_package_under_survey_is_listed_for_the_wheel() -> None:
+    """pyproject lists packages by hand (the mapped folders forbid discovery): none forgotten."""
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    on_disk = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "survey").rglob("__init__.py")
+    }
+    assert on_disk <= set(listed["packages"]), on_disk - set(listed["packages"])
+    mapped = {name.rpartition(".")[2] for name in listed["package-dir"]}
+    assert mapped == {"templates", "static", "migrations", "questionnaires"}
+
+
+# --- 3. gunicorn's settings ---------------------------------------------------------------------
+
+
+def test_gunicorn_settings_come_from_the_environment(tmp_path: Path) -> None:
+    """Threads, a timeout past the PDF limit, access log on stdout, bind and proxies from env."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SURVEY_BIND": "127.0.0.1:8123",
+        "SURVEY_FORWARDED_ALLOW_IPS": "10.0.0.7",
+        "SURVEY_PDF_TIMEOUT": "75",
+        "SURVEY_INSTANCE": str(tmp_path),
+    }
+    command = [str(BIN / "gunicorn"), "-c", "python:survey.gunicorn_conf", "--print-config"]
+    done = subprocess.run(
+        [*command, "survey.wsgi:app"], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    settings = dict(re.findall(r"^(\w+)\s+= (.*)$", done.stdout, flags=re.M))
+    assert settings["bind"] == "['127.0.0.1:8123']"
+    assert settings["forwarded_allow_ips"] == "['10.0.0.7']"
+    assert int(settings["timeout"]) > 75
+    assert int(settings["threads"]) > 1 and settings["worker_class"] == "gthread"
+    assert settings["accesslog"] == "-"
+
+
+# --- 4. proxies and the base URL ----------------------------------------------------------------
+
+LIMITS_ON = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+
+
+@pytest.fixture
+def limits_on() -> Iterator[None]:
+    yield
+    limiter.enabled = False  # the limiter is process-wide: leave it off for later apps
+
+
+def _failed_logins(client: FlaskClient, address: str, times: int) -> list[int]:
+    form = {"email": "nobody@example.com", "password": "wrong password"}
+    headers = {"X-Forwarded-For": address}
+    return [client.post("/login", data=form, headers=headers).status_code for _ in range(times)]
+
+
+@pytest.mark.parametrize("app", [{**LIMITS_ON, "SURVEY_PROXY_HOPS": 1}], indirect=True)
+def test_behind_one_proxy_each_client_has_its_own_login_limit(
+    client: FlaskClient, limits_on: None
+) -> None:
+    assert _failed_logins(client, "203.0.113.1", 11)[-1] == 429
+    assert _failed_logins(client, "203.0.113.2", 1) == [200]  # another visitor, not locked out
+
+
+@pytest.mark.parametrize("app", [LIMITS_ON], indirect=True)
+def test_without_proxy_hops_a_forged_forwarded_for_is_ignored(
+    client: FlaskClient, limits_on: None
+) -> None:
+    assert _failed_logins(client, "203.0.113.1", 11)[-1] == 429
+    assert _failed_logins(client, "203.0.113.99", 1) == [429]  # same socket, same bucket
+
+
+FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "rapport.example"}
+
+
+def _review_page(client: FlaskClient, review: MadeReview, **headers: str) -> str:
+    response = client.get(f"/reviews/{review.public_id}", headers=headers)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def review(
+    client: FlaskClient,
+    vendor_a: Persona,
+    login: Callable[[FlaskClient, Persona], None],
+    make_review: Callable[..., MadeReview],
+) -> MadeReview:
+    login(client, vendor_a)
+    return make_review(vendor_a)
+
+
+@pytest.mark.parametrize("app", [{"SURVEY_PROXY_HOPS": 1}], indirect=True)
+def test_behind_a_proxy_links_take_its_scheme_and_host(
+    client: FlaskClient, review: MadeReview
+) -> None:
+    page = _review_page(client, review, **FORWARDED)
+    assert f"https://rapport.example/r/{review.client_token}" in page
+
+
+def test_without_proxy_hops_forwarded_host_and_scheme_are_ignored(
+    client: FlaskClient, review: MadeReview
+) -> None:
+    page = _review_page(client, review, **FORWARDED)
+    assert f"http://localhost/r/{review.client_token}" in page
+    assert "rapport.example" not in page
+
+
+BASE = {"SURVEY_BASE_URL": "https://links.example", "SURVEY_PROXY_HOPS": 1}
+#: What a proxy passes on (trusted with one hop), which the base URL still overrides.
+PROXIED = {"X-Forwarded-Proto": "http", "X-Forwarded-Host": "evil.example"}
+#: A Host header sent straight to the server.
+FORGED = {"Host": "evil.example"}
+
+
+@pytest.mark.parametrize("app", [BASE], indirect=True)
+def test_the_base_url_fixes_shared_links_and_invitations(
+    client: FlaskClient, vendor_a: Persona, make_review: Callable[..., MadeReview]
+) -> None:
+    review = make_review(vendor_a)
+    credentials = {"email": vendor_a.email, "password": vendor_a.password}
+    assert client.post("/login", data=credentials, headers=FORGED).status_code == 302
+    page = _review_page(client, review, **PROXIED, **FORGED)
+    for token in review.tokens.values():
+        assert f"https://links.example/r/{token}" in page
+    team = client.post("/team", data={"email": "colleague@example.com"}, headers=PROXIED | FORGED)
+    invitation = re.search(r"https?://[^\"<\s]+/invite/[^\"<\s]+", team.get_data(True))
+    assert invitation and invitation.group(0).startswith("https://links.example/"), invitation
+    assert "evil.example" not in page + team.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app", [BASE], indirect=True)
+def test_the_base_url_fixes_resume_links(
+    client: FlaskClient,
+    vendor_a: Persona,
+    make_review: Callable[..., MadeReview],
+    make_respondent: Callable[..., MadeRespondent],
+) -> None:
+    respondent = make_respondent(make_review(vendor_a), "client")
+    page = client.get(f"/r/resume/{respondent.resume_token}/page/1", headers=FORGED)
+    assert page.status_code == 200
+    assert f"https://links.example/r/resume/{respondent.resume_token}" in page.get_data(True)
+    assert "evil.example" not in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app", [{"SURVEY_BASE_URL": "https://links.example"}], indirect=True)
+def test_survey_demo_prints_links_on_the_base_url(app: Flask, runner: FlaskCliRunner) -> None:
+    result = runner.invoke(main, ["demo"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 4 and all("https://links.example/" in line for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("links.example", "must look like https://rapport.example"),
+        ("ftp://links.example", "must look like https://rapport.example"),
+        ("https://links.example/app", "a scheme and host only"),
+    ],
+)
+def test_a_malformed_base_url_is_named(value: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config({"SURVEY_BASE_URL": value})
+
+
+def test_proxy_hops_cannot_be_negative() -> None:
+    with pytest.raises(ConfigError, match="SURVEY_PROXY_HOPS=-1 must be 0 or more"):
+        load_config({"SURVEY_PROXY_HOPS": "-1"})
+
+
+# --- 8. production guards -----------------------------------------------------------------------
+
+PRODUCTION = {
+    "SURVEY_ENV": "production",
+    "SURVEY_SECRET_KEY": "s" * 40,
+    "SURVEY_RATELIMIT_STORAGE": "redis://127.0.0.1:6379",
+}
+
+
+@pytest.fixture
+def production(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Flask]:
+    """Build an app from a production environment (plus the variables given)."""
+
+    def build(**env: str) -> Flask:
+        for name, value in {**PRODUCTION, "SURVEY_INSTANCE": str(tmp_path), **env}.items():
+            monkeypatch.setenv(name, value)
+        return create_app()
+
+    return build
+
+
+def test_production_refuses_the_implicit_sqlite_database(production: Callable[..., Flask]) -> None:
+    with pytest.raises(ConfigError, match="SURVEY_DATABASE_URL must be set when SURVEY_ENV="):
+        production()
+
+
+def test_production_runs_on_a_named_database(
+    production: Callable[..., Flask], tmp_path: Path
+) -> None:
+    app = production(SURVEY_DATABASE_URL=f"sqlite:///{tmp_path / 'named.db'}")
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("named.db")
+
+
+def test_production_warns_about_memory_rate_limits(
+    production: Callable[..., Flask], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = f"sqlite:///{tmp_path / 'named.db'}"
+    with caplog.at_level(logging.WARNING):
+        production(SURVEY_DATABASE_URL=database)
+    assert "memory://" not in caplog.text
+    with caplog.at_level(logging.WARNING):
+        production(SURVEY_DATABASE_URL=database, SURVEY_RATELIMIT_STORAGE="memory://")
+    assert "SURVEY_RATELIMIT_STORAGE is memory://: each worker counts" in caplog.text
+
+
+def test_survey_demo_refuses_to_run_in_production(
+    production: Callable[..., Flask], tmp_path: Path
+) -> None:
+    app = production(SURVEY_DATABASE_URL=f"sqlite:///{tmp_path / 'named.db'}")
+    result = app.test_cli_runner().invoke(main, ["demo"])
+    assert result.exit_code != 0
+    assert "survey demo does not run when SURVEY_ENV=production" in result.output
