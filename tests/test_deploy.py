@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import shutil
+import signal
+import socket
 import subprocess
+import sys
+import time
 import tomllib
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,6 +21,7 @@ import pytest
 from conftest import MadeRespondent, MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from test_hardening import redis_url  # noqa: F401  (a fixture: a throw-away redis-server)
 
 from survey import create_app
 from survey.cli import main
@@ -247,3 +256,135 @@ def test_survey_demo_refuses_to_run_in_production(
     result = app.test_cli_runner().invoke(main, ["demo"])
     assert result.exit_code != 0
     assert "survey demo does not run when SURVEY_ENV=production" in result.output
+
+
+# --- 2. the wheel is the whole app: built, installed in a new venv, run from / -----------------
+
+#: What the copy of the checkout leaves out (the wheel is built from tracked sources only).
+NOT_SOURCES = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    ".tools",
+    "node_modules",
+    "instance",
+    "build",
+    "dist",
+    "test-artifacts",
+    ".pgdata",
+    "*.egg-info",
+    "__pycache__",
+    ".*_cache",
+    ".hypothesis",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _build_wheel(tmp_path: Path) -> Path:
+    """Build the wheel with the lock-installed backend, from a clean copy of the sources."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=NOT_SOURCES)
+    command = [str(BIN / "python"), "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
+    subprocess.run(
+        [*command, "--quiet", "-w", str(tmp_path / "dist"), str(source)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (tmp_path / "dist").glob("rapport_survey-*.whl")
+    return wheel
+
+
+def _new_venv(tmp_path: Path, wheel: Path) -> Path:
+    """A new venv with the wheel installed; the dependencies are read from the project's venv.
+
+    Offline and honest: only the dependencies come from `.venv` (a path line in a .pth file,
+    which does not run `.venv`'s own .pth files, so the editable checkout stays out of reach);
+    the app itself comes from the wheel.
+    """
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    (site,) = venv.glob("lib/python3*/site-packages")
+    deps = next((ROOT / ".venv").glob("lib/python3*/site-packages"))
+    (site / "rapport-deps.pth").write_text(f"{deps}\n")
+    install = [str(BIN / "python"), "-m", "pip", "--python", str(venv / "bin" / "python")]
+    subprocess.run(
+        [*install, "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    return venv
+
+
+def _wait_for_http(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read().decode())  # type: ignore[union-attr]
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # up, if not well: the test's own checks say what is wrong
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer within 30 s")
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_migrates_and_serves_from_any_directory(
+    tmp_path: Path,
+    redis_url: str,  # noqa: F811
+) -> None:
+    """The README's deployment: wheel, db upgrade, create-user, gunicorn; from `/`."""
+    venv = _new_venv(tmp_path, _build_wheel(tmp_path))
+    port = _free_port()
+    env = {
+        "PATH": f"{venv / 'bin'}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "SURVEY_ENV": "production",
+        "SURVEY_SECRET_KEY": "wheel-test-" + "k" * 40,
+        "SURVEY_DATABASE_URL": f"sqlite:///{tmp_path / 'rapport.db'}",
+        "SURVEY_RATELIMIT_STORAGE": redis_url,
+        "SURVEY_INSTANCE": str(tmp_path / "instance"),
+        "SURVEY_BIND": f"127.0.0.1:{port}",
+        "SURVEY_WORKERS": "1",
+    }
+    python, survey = str(venv / "bin" / "python"), str(venv / "bin" / "survey")
+
+    def run(*command: str) -> str:
+        done = subprocess.run(command, cwd="/", env=env, capture_output=True, text=True)
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+        return done.stdout
+
+    where = run(python, "-c", "import survey.resources as r; print(r.resource_dir('templates'))")
+    assert Path(where.strip()).is_relative_to(venv), where  # the wheel's files, not the checkout
+    run(survey, "db", "upgrade")
+    run(survey, "create-user", "--email", "ops@example.com", "--name", "Ops", "--organisation",
+        "Acme", "--password", "correct horse battery")  # fmt: skip
+    server = subprocess.Popen(
+        [python, "-m", "gunicorn", "-c", "python:survey.gunicorn_conf", "survey.wsgi:app"],
+        cwd="/",
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_http(f"http://127.0.0.1:{port}/login", server)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10) as login:
+            assert login.status == 200
+            page = login.read().decode()
+        stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page)
+        assert stylesheet, page
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet[1]}") as css:
+            assert css.status == 200 and css.headers["Content-Type"].startswith("text/css")
+            assert b"{" in css.read()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        if server.stderr:
+            server.stderr.close()
