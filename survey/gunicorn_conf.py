@@ -30,3 +30,6 @@ graceful_timeout = timeout
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("SURVEY_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), which two
+# instances on one host would fight over; Rapport's operator commands are `survey ...` instead.
+control_socket_disable = True

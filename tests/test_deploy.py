@@ -70,6 +70,7 @@ def test_gunicorn_settings_come_from_the_environment(tmp_path: Path) -> None:
     assert int(settings["timeout"]) > 75
     assert int(settings["threads"]) > 1 and settings["worker_class"] == "gthread"
     assert settings["accesslog"] == "-"
+    assert settings["control_socket_disable"] == "True"  # no per-user socket to fight over
 
 
 # --- 4. proxies and the base URL ----------------------------------------------------------------
@@ -388,3 +389,25 @@ def test_the_wheel_installs_migrates_and_serves_from_any_directory(
         server.wait(timeout=30)
         if server.stderr:
             server.stderr.close()
+
+
+def test_the_readme_deploys_the_way_the_wheel_test_does() -> None:
+    """The deployment section names the commands and settings the tests above prove."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Deployment") : readme.index("## Layout")]
+    for step in (
+        "pip wheel --no-deps --no-build-isolation",
+        "pip install --require-hashes -r requirements.txt",
+        "pip install --no-deps dist/rapport_survey-",
+        "survey db upgrade",
+        "survey create-user --email",
+        "gunicorn -c python:survey.gunicorn_conf survey.wsgi:app",
+        "SURVEY_PROXY_HOPS=1",
+        "SURVEY_BASE_URL=https://",
+        "SURVEY_BIND=",
+        "SURVEY_DATABASE_URL=postgresql",
+        "SURVEY_RATELIMIT_STORAGE=redis://",
+    ):
+        assert step in section, step
+    makefile = (ROOT / "Makefile").read_text()
+    assert "gunicorn -c python:survey.gunicorn_conf survey.wsgi:app" in makefile  # make run
