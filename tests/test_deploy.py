@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import logging
 import os
 import re
@@ -13,15 +14,19 @@ import sys
 import time
 import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MadeRespondent, MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from test_hardening import redis_url  # noqa: F401  (a fixture: a throw-away redis-server)
+from test_results import fill_from_example
 
 from survey import create_app
 from survey.cli import main
@@ -411,3 +416,116 @@ def test_the_readme_deploys_the_way_the_wheel_test_does() -> None:
         assert step in section, step
     makefile = (ROOT / "Makefile").read_text()
     assert "gunicorn -c python:survey.gunicorn_conf survey.wsgi:app" in makefile  # make run
+
+
+# --- 10. scale-out: two gunicorn instances, one PostgreSQL, one Redis ----------------------------
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+RESPOND_TEST = Path(__file__).parent / "data" / "respond" / "respond-test.yaml"
+POSTGRES = os.environ.get("SURVEY_TEST_DATABASE_URL", "").startswith("postgresql")
+
+
+@contextmanager
+def _instance(tmp_path: Path, name: str, **env: str) -> Iterator[str]:
+    """One gunicorn of the checkout, with the project's settings, on a free loopback port."""
+    port = _free_port()
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "SURVEY_INSTANCE": str(tmp_path / name),
+        "SURVEY_BIND": f"127.0.0.1:{port}",
+        "SURVEY_WORKERS": "1",
+        **env,
+    }
+    command = [str(BIN / "python"), "-m", "gunicorn", "-c", "python:survey.gunicorn_conf"]
+    process = subprocess.Popen(
+        [*command, "survey.wsgi:app"],
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_http(f"{url}/login", process)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        if process.stderr:
+            process.stderr.close()
+
+
+def _browser() -> urllib.request.OpenerDirector:
+    """A visitor with one cookie jar (cookies ignore the port: both instances get them)."""
+    return urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+
+
+def _submit(
+    browser: urllib.request.OpenerDirector, url: str, data: dict[str, str] | None = None
+) -> Any:
+    """GET a form, then POST it with its CSRF token (redirects followed); the response."""
+    form = browser.open(url, timeout=30).read().decode()
+    token = CSRF.search(form)
+    assert token, form
+    body = urllib.parse.urlencode({"csrf_token": token[1], **(data or {})}).encode()
+    return browser.open(url, body, timeout=60)
+
+
+def _status(browser: urllib.request.OpenerDirector, url: str) -> int:
+    try:
+        with browser.open(url, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (os.environ.get("CI") and POSTGRES), reason="CI with PostgreSQL only")
+def test_two_instances_share_sessions_responses_limits_and_both_render_pdfs(
+    app: Flask,
+    tmp_path: Path,
+    redis_url: str,  # noqa: F811
+    vendor_a: Persona,
+    make_review: Callable[..., MadeReview],
+    make_respondent: Callable[..., MadeRespondent],
+) -> None:
+    journey = make_review(vendor_a, questionnaire_path=RESPOND_TEST)
+    reported = make_review(vendor_a, client_name="Initech")
+    fill_from_example(app, reported, make_respondent)
+    shared = {
+        "SURVEY_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SURVEY_SECRET_KEY": app.config["SECRET_KEY"],
+        "SURVEY_RATELIMIT_STORAGE": redis_url,
+    }
+    with _instance(tmp_path, "a", **shared) as a, _instance(tmp_path, "b", **shared) as b:
+        vendor = _browser()
+        credentials = {"email": vendor_a.email, "password": vendor_a.password}
+        assert _submit(vendor, f"{a}/login", credentials).geturl() == f"{a}/"
+        assert _status(vendor, f"{b}/reviews/{journey.public_id}") == 200  # logged in on B
+        invited = _submit(vendor, f"{b}/team", {"email": "colleague@example.com"}).read()
+        assert b"/invite/" in invited  # and writes there
+
+        respondent = _browser()
+        started = _submit(respondent, f"{a}/r/{journey.client_token}", {"name": "Ann"})
+        resume = re.search(r"/r/resume/([^/]+)/page/1$", started.geturl())
+        assert resume, started.geturl()
+        pages = f"/r/resume/{resume[1]}/page"
+        first = {"knows-priorities": "4", "last-contacts": "Adding value"}
+        _submit(respondent, f"{a}{pages}/1", first)
+        _submit(respondent, f"{b}{pages}/2", {"recommend": "8", "main-channel": "Email"})
+        _submit(respondent, f"{a}{pages}/3", {"renew": "Yes, renew"})
+        done = _submit(respondent, f"{b}/r/resume/{resume[1]}/review")
+        assert done.geturl().endswith(f"/r/resume/{resume[1]}/done")
+
+        for server in (a, b):
+            with vendor.open(f"{server}/reviews/{reported.public_id}/results/report.pdf") as pdf:
+                assert pdf.status == 200 and pdf.read(4) == b"%PDF", server
+
+        stranger = _browser()
+        statuses = [_status(stranger, f"{(a, b)[n % 2]}/r/{'u' * 32}") for n in range(130)]
+    # one bucket of 60 a minute for both (the respondent's two visits took 2 of it)
+    assert statuses.count(404) == 58 and statuses.count(429) == 72, statuses
