@@ -79,7 +79,10 @@ def die_with_parent(parent_pid: int) -> None:
     """Have the kernel kill this process when its parent dies (Linux), and check it is alive.
 
     The check closes the gap before prctl: a parent that died first has made this process
-    an orphan, whose parent pid is no longer the one it was given.
+    an orphan, whose parent pid is no longer the one it was given. The kernel sends the
+    signal when the *thread* that started the child ends; in a threaded gunicorn worker
+    that thread waits for the child in :func:`survey.results.pdf.render_pdf`, so the signal
+    comes only with the worker's death.
     """
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
