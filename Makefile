@@ -42,7 +42,7 @@ run: $(STAMP)
 	$(BIN)/survey db upgrade
 	$(BIN)/survey demo --base-url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT) — stop with Ctrl-C"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	SURVEY_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c python:survey.gunicorn_conf survey.wsgi:app
 
 ## system-deps: Debian packages for the browser and PDF tests (installed with apt-get when missing)
 system-deps:

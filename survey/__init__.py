@@ -13,21 +13,24 @@ from flask import Flask, Response, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from survey.config import PROJECT_ROOT, development_key, load_config
+from survey.config import check_start_up, development_key, load_config
 from survey.database import configure_sqlite
 from survey.extensions import csrf, db, limiter, login_manager, migrate
+from survey.resources import default_instance_dir, resource_dir
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, extensions, questionnaires, blueprints, CLI."""
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+        instance_path=str(default_instance_dir()),
     )
     app.config.update(load_config())
     app.config.update(config or {})
+    for warning in check_start_up(app.config):
+        app.logger.warning(warning)
     Path(app.config["SURVEY_INSTANCE"]).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):  # development only: production refuses to start
         app.config["SECRET_KEY"] = development_key(Path(app.config["SURVEY_INSTANCE"]))
@@ -38,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_template_filters(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_proxy_settings(app)
     return app
 
 
@@ -46,10 +50,26 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+
+
+def register_proxy_settings(app: Flask) -> None:
+    """Trust SURVEY_PROXY_HOPS proxies' X-Forwarded-*; pin links to SURVEY_BASE_URL.
+
+    The base URL is also Flask's SERVER_NAME and scheme, so links made outside a request
+    (the CLI) start with it too.
+    """
+    from survey.proxy import base_url_settings, wrap_for_proxies
+
+    base_url = app.config.get("SURVEY_BASE_URL")
+    if base_url:
+        app.config.update(base_url_settings(base_url))
+    app.wsgi_app = wrap_for_proxies(  # type: ignore[method-assign]
+        app.wsgi_app, app.config.get("SURVEY_PROXY_HOPS", 0), base_url
+    )
 
 
 def register_questionnaires(app: Flask) -> None:

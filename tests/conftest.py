@@ -35,8 +35,12 @@ def database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """The app on a fresh, empty database (tables made from the models)."""
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a fresh, empty database (tables made from the models).
+
+    Parametrize it indirectly with a dict to add settings:
+    ``@pytest.mark.parametrize("app", [{"SURVEY_PROXY_HOPS": 1}], indirect=True)``.
+    """
     app = create_app(
         {
             "TESTING": True,
@@ -47,6 +51,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": "localhost",
             "SURVEY_PASSWORD_HASH": "pbkdf2:sha256:1000",  # fast; production uses scrypt
+            **getattr(request, "param", {}),
         }
     )
     with app.app_context():
