@@ -9,14 +9,17 @@ posted answers filled in instead of dropping them.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -29,7 +32,7 @@ from werkzeug.exceptions import HTTPException
 
 from survey.domain.effort import effort
 from survey.domain.model import fill_names
-from survey.extensions import limiter
+from survey.extensions import db, limiter
 from survey.models import Review, ShareLink
 from survey.questionnaires import questionnaire_for
 from survey.respond.fields import (
@@ -236,6 +239,7 @@ def _returning(source: Any) -> bool:
 
 def _save_page(journey: Journey, number: int) -> ResponseReturnValue:
     section, questions = journey.page(number)  # type: ignore[misc]
+    _remember_questions(journey, questions)
     returning = _returning(request.form)
     reading = read_page(journey.questionnaire, questions, request.form)
     try:
@@ -346,6 +350,7 @@ def autosave(token: str) -> ResponseReturnValue:
     found = journey.page(request.form.get("_page", 0, type=int))
     if found is None:
         return jsonify(status="invalid", message="unknown page"), 400
+    _remember_questions(journey, found[1])
     reading = read_page(journey.questionnaire, found[1], request.form)
     try:
         dropped = save_answers(journey.respondent, journey.questionnaire, reading.changes)
@@ -518,3 +523,67 @@ def _expired_page(token: str, number: int) -> ResponseReturnValue:
         status=400,
         returning=_returning(request.form),
     )
+
+
+# --- the database is unreachable ---------------------------------------------------------
+
+#: What autosave and the page say when the database cannot take the answers just now.
+UNSAVED_MESSAGE = (
+    "We could not save your answers just now: they are NOT saved yet. "
+    "They are kept on this page; try again in a minute."
+)
+#: Posted fields that are not answers (the form's own bookkeeping).
+FORM_FIELDS = {"csrf_token", "nav", "next"}
+
+
+@dataclass(frozen=True)
+class PostedAnswer:
+    """One answer as it was posted, with the question it answers when known."""
+
+    name: str
+    question: str
+    values: list[str]
+
+
+def _remember_questions(journey: Journey, questions: list[Any]) -> None:
+    """Keep the page's question texts in memory, should the database fail while saving."""
+    review = journey.review
+    g.unsaved_labels = {
+        q.id: q.text_for(journey.party, review.vendor_name, review.client_name) for q in questions
+    }
+
+
+def posted_answers() -> list[PostedAnswer]:
+    """The answers of the posted form, in the order posted (no database needed)."""
+    labels: dict[str, str] = g.get("unsaved_labels", {})
+    return [
+        PostedAnswer(name, labels.get(name, name), request.form.getlist(name))
+        for name in dict.fromkeys(request.form.keys())
+        if name not in FORM_FIELDS and not name.startswith("_")
+    ]
+
+
+@bp.errorhandler(sa.exc.OperationalError)
+@bp.errorhandler(sa.exc.InterfaceError)
+def database_unavailable(error: sa.exc.DBAPIError) -> ResponseReturnValue:
+    """The database is unreachable: 503, and the posted answers shown again, not lost.
+
+    Nothing here touches the database. The page lists what was posted and carries it in
+    hidden fields, so "Try again" posts exactly the same answers; autosave gets the same
+    message in JSON and keeps the answers on the page.
+    """
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        db.session.rollback()
+    current_app.logger.error(
+        "Database unavailable on %s %s", request.method, request.endpoint, exc_info=error
+    )
+    if request.endpoint == "respond.autosave":
+        return jsonify(status="unavailable", message=UNSAVED_MESSAGE), 503
+    posted = request.method == "POST"
+    return render_template(
+        "respond/unsaved.html",
+        posted=posted,
+        answers=posted_answers() if posted else [],
+        hidden=[(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"],
+        message=UNSAVED_MESSAGE,
+    ), 503
