@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from survey.config import PROJECT_ROOT, development_key, load_config
 from survey.database import configure_sqlite
 from survey.extensions import csrf, db, limiter, login_manager, migrate
+from survey.faults import register_database_faults
 from survey.logs import register_logging
 
 
@@ -38,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_login(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_database_faults(app)
     register_security_headers(app)
     return app
 

@@ -157,6 +157,33 @@ def test_page_post_failing_while_saving_names_the_questions(
     assert f'name="more-valued" value="{ANSWER}"' in html
 
 
+def test_welcome_post_with_database_gone_keeps_name_and_role(
+    app: Flask, client: FlaskClient, review: MadeReview
+) -> None:
+    client.get(f"/r/{review.client_token}")
+    with database_gone(app):
+        response = client.post(f"/r/{review.client_token}", data={"name": NAME, "role": ROLE})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert f'name="name" value="{NAME}"' in html and f'name="role" value="{ROLE}"' in html
+    assert "not saved yet" in html.lower()
+
+
+def test_vendor_page_with_database_gone_is_a_503_not_a_500(
+    app: Flask,
+    client: FlaskClient,
+    vendor_a: Persona,
+    login: Callable[[FlaskClient, Persona], None],
+) -> None:
+    login(client, vendor_a)
+    with database_gone(app):
+        response = client.get("/")
+    assert response.status_code == 503
+    assert "cannot reach our database" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 200  # and back once it is
+
+
 def test_autosave_with_database_gone_says_not_saved_in_json(
     app: Flask, client: FlaskClient, review: MadeReview
 ) -> None:

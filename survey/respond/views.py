@@ -9,11 +9,9 @@ posted answers filled in instead of dropping them.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -32,7 +30,8 @@ from werkzeug.exceptions import HTTPException
 
 from survey.domain.effort import effort
 from survey.domain.model import fill_names
-from survey.extensions import db, limiter
+from survey.extensions import limiter
+from survey.faults import DATABASE_FAULTS, RETRY_AFTER, forget_failed_transaction
 from survey.models import Review, ShareLink
 from survey.questionnaires import questionnaire_for
 from survey.respond.fields import (
@@ -134,6 +133,7 @@ def welcome(token: str) -> ResponseReturnValue:
         return _closed(answers_kept=remembered is not None, door=door)
     form = StartForm()
     if form.validate_on_submit():
+        g.unsaved_labels = {field.name: field.label.text for field in (form.name, form.role)}
         try:
             _, resume_token = start_response(link, form.name.data, form.role.data)
         except ResponseLocked:
@@ -534,6 +534,7 @@ UNSAVED_MESSAGE = (
 )
 #: Posted fields that are not answers (the form's own bookkeeping).
 FORM_FIELDS = {"csrf_token", "nav", "next"}
+RETRY = {"Retry-After": RETRY_AFTER}
 
 
 @dataclass(frozen=True)
@@ -563,27 +564,29 @@ def posted_answers() -> list[PostedAnswer]:
     ]
 
 
-@bp.errorhandler(sa.exc.OperationalError)
-@bp.errorhandler(sa.exc.InterfaceError)
-def database_unavailable(error: sa.exc.DBAPIError) -> ResponseReturnValue:
+def database_unavailable(error: Exception) -> ResponseReturnValue:
     """The database is unreachable: 503, and the posted answers shown again, not lost.
 
     Nothing here touches the database. The page lists what was posted and carries it in
     hidden fields, so "Try again" posts exactly the same answers; autosave gets the same
     message in JSON and keeps the answers on the page.
     """
-    with contextlib.suppress(sa.exc.SQLAlchemyError):
-        db.session.rollback()
-    current_app.logger.error(
-        "Database unavailable on %s %s", request.method, request.endpoint, exc_info=error
-    )
+    forget_failed_transaction(error)
     if request.endpoint == "respond.autosave":
-        return jsonify(status="unavailable", message=UNSAVED_MESSAGE), 503
+        return jsonify(status="unavailable", message=UNSAVED_MESSAGE), 503, RETRY
     posted = request.method == "POST"
-    return render_template(
-        "respond/unsaved.html",
-        posted=posted,
-        answers=posted_answers() if posted else [],
-        hidden=[(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"],
-        message=UNSAVED_MESSAGE,
-    ), 503
+    return (
+        render_template(
+            "respond/unsaved.html",
+            posted=posted,
+            answers=posted_answers() if posted else [],
+            hidden=[(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"],
+            message=UNSAVED_MESSAGE,
+        ),
+        503,
+        RETRY,
+    )
+
+
+for _fault in DATABASE_FAULTS:
+    bp.register_error_handler(_fault, database_unavailable)
