@@ -70,8 +70,9 @@ def database_check() -> str:
 
 
 def redis_check() -> str:
-    """``ok``, ``unreachable``, or ``not configured`` when rate limits count in memory."""
+    """``ok``, ``unreachable``, or ``not configured`` (limits in memory, or turned off)."""
     uri = str(current_app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
-    if not uri.startswith(("redis://", "rediss://", "redis+")):
+    enabled = current_app.config.get("RATELIMIT_ENABLED", True)
+    if not enabled or not uri.startswith(("redis://", "rediss://", "redis+")):
         return "not configured"
     return OK if limiter.storage.check() else "unreachable"

@@ -185,3 +185,23 @@ def test_a_real_gunicorn_with_the_access_logger_leaves_out_only_the_probes(
         server.wait(timeout=30)
     lines = access.read_text().splitlines()
     assert len(lines) == 1 and '"GET /login HTTP/1.1" 200' in lines[0], lines
+
+
+def test_readyz_ignores_a_redis_address_when_rate_limits_are_off(
+    app: Flask, tmp_path: Path
+) -> None:
+    off = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SURVEY_INSTANCE": tmp_path / "off",
+            "RATELIMIT_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+        }
+    )
+    response = off.test_client().get("/readyz")
+    assert response.json is not None
+    assert response.json["checks"]["redis"] == "not configured"
+    with off.app_context():
+        db.engine.dispose()
