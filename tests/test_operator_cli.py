@@ -197,6 +197,24 @@ def test_delete_client_with_yes_removes_its_reviews_only(
         assert (_count(Respondent), _count(ActionItem), _count(ActionComment)) == (0, 0, 0)
 
 
+def test_an_id_that_starts_with_a_dash_is_read_as_the_id(
+    app: Flask, runner: FlaskCliRunner, vendor_a: Persona, make_review: Callable[..., MadeReview]
+) -> None:
+    review = make_review(vendor_a)
+    with app.app_context():
+        row = db.session.get(Review, review.id)
+        assert row is not None
+        row.public_id = "-fYq3_dash-first"
+        row.client.public_id = "--yQ_two-dashes"
+        db.session.commit()
+    result = runner.invoke(main, ["delete-review", "-fYq3_dash-first", "--yes"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["delete-client", "--yes", "--yQ_two-dashes"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert _count(Review) == 0 and _count(Client) == 0
+
+
 def test_delete_unknown_ids_say_so(runner: FlaskCliRunner) -> None:
     for command in ("delete-review", "delete-client"):
         result = runner.invoke(main, [command, "nope", "--yes"])

@@ -59,7 +59,11 @@ def _organisation(name_or_id: str) -> Organisation:
     return matches[0]
 
 
-@click.command("export-org")
+#: Public ids may start with "-" (URL-safe base64): read such a word as the id, not an option.
+ID_ARGUMENT = {"ignore_unknown_options": True}
+
+
+@click.command("export-org", context_settings=ID_ARGUMENT)
 @click.argument("organisation")
 @click.option(
     "--output",
@@ -86,7 +90,7 @@ def _find(model: type[Review] | type[Client], public_id: str) -> Review | Client
     return row
 
 
-@click.command("delete-review")
+@click.command("delete-review", context_settings=ID_ARGUMENT)
 @click.argument("public_id")
 @click.option("--yes", is_flag=True, help="Do not ask before deleting.")
 @with_appcontext
@@ -105,7 +109,7 @@ def delete_review_command(public_id: str, yes: bool) -> None:
     click.echo(f"Deleted review {public_id}.")
 
 
-@click.command("delete-client")
+@click.command("delete-client", context_settings=ID_ARGUMENT)
 @click.argument("public_id")
 @click.option("--yes", is_flag=True, help="Do not ask before deleting.")
 @with_appcontext
