@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from conftest import MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient
-from test_respond import QUESTIONNAIRE, page, start, stored
+from test_respond import QUESTIONNAIRE, answer_all_required, page, start, stored
 
 from survey.extensions import db
 
@@ -168,6 +168,20 @@ def test_welcome_post_with_database_gone_keeps_name_and_role(
     assert response.headers["Retry-After"] == "30"
     assert f'name="name" value="{NAME}"' in html and f'name="role" value="{ROLE}"' in html
     assert "not saved yet" in html.lower()
+
+
+def test_submit_with_database_gone_says_not_submitted_and_keeps_the_answers(
+    app: Flask, client: FlaskClient, review: MadeReview
+) -> None:
+    rt = start(client, review.client_token)
+    answer_all_required(client, rt)
+    with database_gone(app):
+        response = client.post(f"/r/resume/{rt}/review")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "not submitted yet" in html and "Try submitting again" in html
+    assert stored(app, rt)["renew"] == "Yes, renew"
+    assert client.post(f"/r/resume/{rt}/review").status_code == 302  # submitted now
 
 
 def test_vendor_page_with_database_gone_is_a_503_not_a_500(

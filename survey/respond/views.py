@@ -532,6 +532,11 @@ UNSAVED_MESSAGE = (
     "We could not save your answers just now: they are NOT saved yet. "
     "They are kept on this page; try again in a minute."
 )
+#: The same for the final submit: the answers were saved page by page, the submit was not.
+UNSUBMITTED_MESSAGE = (
+    "We could not record your submission just now: your response is NOT submitted yet. "
+    "The answers you saved are kept; try again in a minute."
+)
 #: Posted fields that are not answers (the form's own bookkeeping).
 FORM_FIELDS = {"csrf_token", "nav", "next"}
 RETRY = {"Retry-After": RETRY_AFTER}
