@@ -16,6 +16,8 @@ from werkzeug.exceptions import HTTPException
 from survey.config import check_start_up, development_key, load_config
 from survey.database import configure_sqlite
 from survey.extensions import csrf, db, limiter, login_manager, migrate
+from survey.faults import register_database_faults
+from survey.logs import register_logging
 from survey.resources import default_instance_dir, resource_dir
 
 
@@ -34,12 +36,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Path(app.config["SURVEY_INSTANCE"]).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):  # development only: production refuses to start
         app.config["SECRET_KEY"] = development_key(Path(app.config["SURVEY_INSTANCE"]))
+    register_logging(app)
     register_extensions(app)
     register_questionnaires(app)
     register_login(app)
     register_blueprints(app)
     register_template_filters(app)
     register_error_handlers(app)
+    register_database_faults(app)
     register_security_headers(app)
     register_proxy_settings(app)
     return app
@@ -98,11 +102,13 @@ def register_login(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints."""
     from survey.auth import bp as auth_bp
+    from survey.health import bp as health_bp
     from survey.respond import bp as respond_bp
     from survey.results.views import bp as results_bp
     from survey.results.views import link_bp as shared_results_bp
     from survey.workspace import bp as workspace_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(workspace_bp)
     app.register_blueprint(respond_bp)

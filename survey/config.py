@@ -88,6 +88,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": env_int(env, "SURVEY_CSRF_SECONDS", 3600 * 8),
         "SURVEY_SIGNUP": env_bool(env, "SURVEY_SIGNUP", True),
         "SURVEY_PDF_TIMEOUT": env_int(env, "SURVEY_PDF_TIMEOUT", 60),
+        **operations_config(env),
     }
 
 
@@ -137,6 +138,32 @@ def check_start_up(config: Mapping[str, Any]) -> list[str]:
             "own, so several workers let several times the limit through; use redis://"
         )
     return warnings
+
+
+LOG_FORMATS = ("text", "json")
+#: Seconds to wait for Redis before the rate limits fall back to in-memory counting.
+REDIS_TIMEOUT = 2
+
+
+def operations_config(env: Mapping[str, str]) -> dict[str, Any]:
+    """Settings for faults and logs: pooled connections checked, no query values logged.
+
+    Rate limiting falls back to in-memory counts (with a warning in the log) when Redis
+    is unreachable, so a Redis outage never turns a page into a 500.
+    """
+    log_format = env.get("SURVEY_LOG_FORMAT", "text").strip().lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(f"SURVEY_LOG_FORMAT={log_format!r} is not one of: text, json")
+    settings: dict[str, Any] = {
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "SURVEY_LOG_FORMAT": log_format,
+    }
+    if env.get("SURVEY_RATELIMIT_STORAGE", "").startswith(("redis://", "rediss://")):
+        timeouts = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
+        settings["RATELIMIT_STORAGE_OPTIONS"] = timeouts
+    return settings
 
 
 DEVELOPMENT_KEY_FILE = "secret_key"

@@ -29,6 +29,8 @@ timeout = env_int(os.environ, "SURVEY_PDF_TIMEOUT", 60) + TIMEOUT_MARGIN
 graceful_timeout = timeout
 accesslog = "-"
 errorlog = "-"
+# Leaves the health probes out of the access log at the default level (see survey.logs).
+logger_class = "survey.logs.AccessLogger"
 forwarded_allow_ips = os.environ.get("SURVEY_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), which two
 # instances on one host would fight over; Rapport's operator commands are `survey ...` instead.

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import zipfile
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,7 +30,7 @@ from survey.domain.kinds import kind_of
 from survey.domain.model import PARTIES, Party, Questionnaire
 from survey.domain.scoring import Respondent, ReviewAnswers
 from survey.extensions import db
-from survey.models import Answer, Review
+from survey.models import Answer, Organisation, Review
 from survey.models import Respondent as RespondentRow
 from survey.questionnaires import questionnaire_for
 from survey.results.data import disclosure_for, review_answers_for, submitted_respondents
@@ -145,3 +147,66 @@ def _question_text(
     if party not in questionnaire.parties_asked(question_id):
         return ""
     return question.text_for(party, review.vendor_name, review.client_name)  # type: ignore[arg-type]
+
+
+def plan_json(review: Review) -> str:
+    """The review's stored action plan as JSON: each item with its comments."""
+    from survey.results.data import plan_items
+
+    items = [
+        {
+            "id": item.public_id,
+            "title": item.title,
+            "detail": item.detail,
+            "because": item.because,
+            "owner": item.owner,
+            "status": item.status,
+            "due_on": item.due_on.isoformat() if item.due_on else None,
+            "source": item.source,
+            "proposed_by": item.proposed_by,
+            "created_at": item.created_at.isoformat(),
+            "updated_at": item.updated_at.isoformat(),
+            "comments": [
+                {"by": comment.who, "at": comment.at.isoformat(), "text": comment.text}
+                for comment in item.comments
+            ],
+        }
+        for item in plan_items(review)
+    ]
+    next_on = review.next_review_on.isoformat() if review.next_review_on else None
+    return json.dumps({"next_review_on": next_on, "items": items}, indent=2, ensure_ascii=False)
+
+
+def review_summary(review: Review) -> dict[str, Any]:
+    """The line of an organisation archive's index that names one review."""
+    return {
+        "id": review.public_id,
+        "client": review.client_name,
+        "client_id": review.client.public_id,
+        "questionnaire": review.questionnaire_id,
+        "questionnaire_version": review.questionnaire_version,
+        "status": review.status,
+        "created_at": review.created_at.isoformat(),
+        "answers": f"reviews/{review.public_id}/answers.json",
+        "plan": f"reviews/{review.public_id}/plan.json",
+    }
+
+
+def export_organisation(organisation: Organisation) -> bytes:
+    """A zip archive of every review of the organisation: answers file and plan as JSON.
+
+    ``index.json`` lists the reviews; ``reviews/<id>/answers.json`` is the answers file
+    (as the Export button gives it) and ``reviews/<id>/plan.json`` the action plan.
+    """
+    reviews = db.session.scalars(
+        sa.select(Review).where(Review.organisation_id == organisation.id).order_by(Review.id)
+    ).all()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        index = {"organisation": organisation.name, "reviews": []}
+        for review in reviews:
+            archive.writestr(f"reviews/{review.public_id}/answers.json", export_json(review))
+            archive.writestr(f"reviews/{review.public_id}/plan.json", plan_json(review))
+            index["reviews"].append(review_summary(review))  # type: ignore[attr-defined]
+        archive.writestr("index.json", json.dumps(index, indent=2, ensure_ascii=False))
+    return buffer.getvalue()

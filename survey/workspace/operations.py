@@ -181,3 +181,37 @@ def set_confidentiality(review: Review, setting: Confidentiality) -> None:
     review.names_to_other_side = setting.names_to_other_side
     review.anonymity_threshold = setting.anonymity_threshold
     db.session.commit()
+
+
+def _delete_review_rows(review: Review) -> None:
+    """Delete a review and everything that hangs off it (answers, links, plan), uncommitted."""
+    from survey.models import ActionComment, ActionEvent, ActionItem, Respondent
+
+    item_ids = sa.select(ActionItem.id).where(ActionItem.review_id == review.id)
+    db.session.execute(sa.delete(ActionComment).where(ActionComment.item_id.in_(item_ids)))
+    db.session.execute(sa.delete(ActionEvent).where(ActionEvent.review_id == review.id))
+    db.session.execute(sa.delete(ActionItem).where(ActionItem.review_id == review.id))
+    for respondent in db.session.scalars(
+        sa.select(Respondent).where(Respondent.review_id == review.id)
+    ):
+        db.session.delete(respondent)  # its answers go with it (cascade)
+    db.session.flush()
+    db.session.execute(sa.delete(ShareLink).where(ShareLink.review_id == review.id))
+    db.session.delete(review)
+
+
+def delete_review(review: Review) -> None:
+    """Delete a review for good: its respondents, answers, shared links and action plan."""
+    _delete_review_rows(review)
+    db.session.commit()
+
+
+def delete_client(client: Client) -> int:
+    """Delete a client with all its reviews (as :func:`delete_review`); how many reviews went."""
+    reviews = list(db.session.scalars(sa.select(Review).where(Review.client_id == client.id)))
+    for review in reviews:
+        _delete_review_rows(review)
+    db.session.flush()
+    db.session.delete(client)
+    db.session.commit()
+    return len(reviews)
