@@ -124,7 +124,8 @@ def world(
     make_respondent: Callable[..., MadeRespondent],
 ) -> World:
     vendor = make_user(VENDOR_ORG, name="Δανάη", email="danai@omega.example")
-    review = make_review(vendor, client_name=CLIENT_ORG)
+    # Names shown to the other side, so that every name reaches every page and download.
+    review = make_review(vendor, client_name=CLIENT_ORG, names_to_other_side=True)
     return World(review, _everyone_answers(app, review, make_respondent))
 
 
