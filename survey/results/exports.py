@@ -22,7 +22,8 @@ from survey.domain.model import Questionnaire
 from survey.extensions import db
 from survey.models import Answer, Review
 from survey.questionnaires import questionnaire_for
-from survey.results.data import review_answers_for, submitted_respondents
+from survey.results.data import review_answers_for
+from survey.reveal import submitted_respondents
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = [

@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from survey.dates import bounded_date_field
+from survey.reveal import DEFAULT_MIN_RESPONDENTS, MIN_RESPONDENT_CHOICES
 
 
 def not_in_the_past(form: FlaskForm, field: DateField) -> None:
@@ -42,6 +44,20 @@ class NewReviewForm(FlaskForm):
         render_kw={"list": "known-clients", "autocomplete": "off"},
     )
     due_on = _due_field()
+    min_respondents = SelectField(
+        "Results open once each side has",
+        choices=[
+            SelectChoice(n, f"{n} submitted respondent{'' if n == 1 else 's'}")
+            for n in MIN_RESPONDENT_CHOICES
+        ],
+        coerce=int,
+        default=DEFAULT_MIN_RESPONDENTS,
+        validate_choice=True,
+        render_kw={"required": False},
+        description=(
+            "The results then open to you first; the client sees them once you share them."
+        ),
+    )
 
 
 class DueDateForm(FlaskForm):
