@@ -118,9 +118,10 @@ def came_by_token(respondent: Respondent) -> str | None:
     """The raw token of the shared link this respondent came by, while it still opens.
 
     The revocation rule: a respondent holds only a personal resume token, so the client's
-    door to the results (`/r/<token>/results`) is offered through the link they came by,
-    and only while that very link opens. Once it is revoked or replaced, those who came by
-    it keep their own resume link and learn nothing else, least of all the new link.
+    door to the results (its results link) is offered only to those who came by the
+    client's live survey link. Once that link is revoked or replaced, those who came by it
+    keep their own resume link and learn nothing else: neither the new survey link nor
+    the results link.
     """
     return _token_while_live(respondent.link)
 
