@@ -190,7 +190,7 @@ def test_reviews_the_client_already_saw_start_out_shared(empty_app: Flask) -> No
     results (flag on, both sides submitted) is shared; one still collecting, or with the
     flag off, is not. Every existing link is a survey link; client proposals keep their
     words."""
-    upgrade(revision="0005_session_version")
+    upgrade(revision="0006_confidentiality")
     people = [
         (1, 1, "vendor"),
         (2, 1, "client"),
@@ -228,7 +228,7 @@ def test_reviews_the_client_already_saw_start_out_shared(empty_app: Flask) -> No
         assert list(purposes) == ["survey"]
         said = connection.execute(sa.text("SELECT client_said FROM action_item")).scalar()
         assert said == "Meet monthly"
-    downgrade(revision="0005_session_version")
+    downgrade(revision="0006_confidentiality")
     with db.engine.connect() as connection:
         flags = connection.execute(sa.text("SELECT client_sees_results FROM review")).scalars()
         assert all(flags)

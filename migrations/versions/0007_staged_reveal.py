@@ -12,7 +12,7 @@
   and the vendor's response beside them.
 
 Revision ID: 0007_staged_reveal
-Revises: 0005_session_version
+Revises: 0006_confidentiality
 Create Date: 2026-12-02 17:00:00.000000
 
 """
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0007_staged_reveal"
-down_revision = "0005_session_version"
+down_revision = "0006_confidentiality"
 branch_labels = None
 depends_on = None
 

@@ -29,7 +29,13 @@ from survey.models import LINK_SLOTS, Client, Review, ShareLink
 from survey.questionnaires import catalogue, questionnaire_for
 from survey.reveal import REVEAL_STATES, reveal_state
 from survey.workspace import operations, portfolio
-from survey.workspace.forms import ConfirmForm, DueDateForm, LinkExpiryForm, NewReviewForm
+from survey.workspace.forms import (
+    ConfidentialityForm,
+    ConfirmForm,
+    DueDateForm,
+    LinkExpiryForm,
+    NewReviewForm,
+)
 from survey.workspace.presenters import (
     default_questionnaire,
     link_panels,
@@ -145,6 +151,7 @@ def new_review() -> ResponseReturnValue:
             item.source,
             form.client_name.data or "",
             form.due_on.data,
+            form.setting(),
             form.min_respondents.data or 1,
         )
         flash("Review started. Send each side its link.", "success")
@@ -167,6 +174,7 @@ def _render_review(
     review: Review,
     due_form: DueDateForm | None = None,
     expiry_forms: dict[str, LinkExpiryForm] | None = None,
+    confidentiality_form: ConfidentialityForm | None = None,
 ) -> str:
     """The review page; a form passed in (refused on POST) is shown with its errors."""
     questionnaire = questionnaire_for(review)
@@ -181,6 +189,8 @@ def _render_review(
         rows=respondent_rows(review, questionnaire),
         due_form=_stored_due_form(review) if due_form is None else due_form,
         expiry_forms=_stored_expiry_forms(review) | (expiry_forms or {}),
+        confidentiality_form=confidentiality_form or _stored_confidentiality_form(review),
+        confidentiality_locked=operations.confidentiality_locked(review),
         action_form=ConfirmForm(),
         results_url=results_url,
         results_panel=results_link_panel(review),
@@ -196,6 +206,14 @@ def _stored_due_form(review: Review) -> DueDateForm:
     return form
 
 
+def _stored_confidentiality_form(review: Review) -> ConfidentialityForm:
+    """The confidentiality form filled from the review."""
+    form = ConfidentialityForm(formdata=None, prefix="confidentiality")
+    form.names_to_other_side.data = review.names_to_other_side
+    form.anonymity_threshold.data = review.anonymity_threshold
+    return form
+
+
 def _stored_expiry_forms(review: Review) -> dict[str, LinkExpiryForm]:
     """Each link's expiry form (prefixed by its slot), filled from its current link."""
     forms: dict[str, LinkExpiryForm] = {}
@@ -205,6 +223,12 @@ def _stored_expiry_forms(review: Review) -> dict[str, LinkExpiryForm]:
         form.expires_on.data = operations.link_works_until(link) if link else None
         forms[party] = form
     return forms
+
+
+LOCKED_MESSAGE = (
+    "Confidentiality can no longer change: people have started answering under what "
+    "their welcome page promised."
+)
 
 
 def _back(review: Review) -> ResponseReturnValue:
@@ -339,3 +363,19 @@ def set_due(public_id: str) -> ResponseReturnValue:
         flash("Due date saved." if form.due_on.data else "Due date cleared.", "success")
         return _back(review)
     return _render_review(review, due_form=form), 400
+
+
+@bp.route("/reviews/<public_id>/confidentiality", methods=["POST"])
+def set_confidentiality(public_id: str) -> ResponseReturnValue:
+    """Change who sees what, while nobody has started answering yet."""
+    review = review_in_my_organisation(public_id)
+    form = ConfidentialityForm(prefix="confidentiality")
+    if not form.validate_on_submit():
+        return _render_review(review, confidentiality_form=form), 400
+    try:
+        operations.set_confidentiality(review, form.setting())
+    except operations.SettingLocked:
+        flash(LOCKED_MESSAGE, "error")
+        return _back(review)
+    flash("Confidentiality saved: the welcome pages now say so.", "success")
+    return _back(review)
