@@ -169,7 +169,7 @@ def test_delete_review_removes_respondents_answers_links_and_plan(
         assert db.session.get(Review, kept.id) is not None
         assert (_count(Respondent), _count(Answer), _count(ActionItem)) == (1, 1, 1)
         assert _count(ActionComment) == 1
-        assert _count(ShareLink) == 2  # the kept review's two links
+        assert _count(ShareLink) == 3  # the kept review's links: two survey links, one results
 
 
 def test_delete_client_with_yes_removes_its_reviews_only(
