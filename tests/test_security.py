@@ -455,6 +455,11 @@ POSTS: dict[str, Post] = {
     "workspace.reissue_link": Post("vendor_a", _nothing),
     "workspace.set_link_expiry": Post("vendor_a", lambda w: {"client-expires_on": "2099-01-31"}),
     "workspace.set_due": Post("vendor_a", lambda w: {"due_on": "2099-01-31"}),
+    "workspace.set_confidentiality": Post(  # review X has answers: locked, so nothing changes
+        "vendor_a",
+        lambda w: {"confidentiality-anonymity_threshold": "5"},
+        writes=False,
+    ),
     "respond.welcome": Post("client_x", lambda w: {"name": "Mallory"}),
     "respond.page": Post("client_x", lambda w: {"one-word": "Steady", "nav": "next"}),
     "respond.autosave": Post("client_x", lambda w: {"_page": "1", "one-word": "Calm"}, ok=200),
