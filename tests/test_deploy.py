@@ -189,7 +189,8 @@ def test_survey_demo_prints_links_on_the_base_url(app: Flask, runner: FlaskCliRu
     result = runner.invoke(main, ["demo"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == 4 and all("https://links.example/" in line for line in lines), lines
+    # the login, the review, both survey links and the client's results link
+    assert len(lines) == 5 and all("https://links.example/" in line for line in lines), lines
 
 
 @pytest.mark.parametrize(
