@@ -348,6 +348,12 @@ EXPECTED: dict[str, Row] = {
         post=link_only(results_x=302, results_y=302, **GONE_RESULTS)
     ),
     "shared_results.shared_pdf": Row(get=link_only(results_x=200, results_y=200, **GONE_RESULTS)),
+    "shared_results.shared_export_json": Row(
+        get=link_only(results_x=200, results_y=200, **GONE_RESULTS)
+    ),
+    "shared_results.shared_export_csv": Row(
+        get=link_only(results_x=200, results_y=200, **GONE_RESULTS)
+    ),
 }
 
 

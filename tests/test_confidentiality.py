@@ -128,10 +128,14 @@ def vendor_outputs(app: Flask, world: World) -> dict[str, str]:
 
 def client_outputs(app: Flask, world: World) -> dict[str, str]:
     """Everything the client reads of a review, by name."""
-    page = app.test_client().get(f"/r/{world.review.results_token}/results")
+    base = f"/r/{world.review.results_token}/results"
+    get = app.test_client().get
+    page = get(base)
     assert page.status_code == 200
     return {
         "client page": page.get_data(as_text=True),
+        "client CSV": get(f"{base}/answers.csv").get_data(as_text=True),
+        "client JSON": get(f"{base}/export.json").get_data(as_text=True),
         "client PDF": pdf_html(app, world.review.id, "client"),
     }
 

@@ -154,6 +154,8 @@ def test_every_download_names_its_file_in_any_script(
         f"/reviews/{review.public_id}/results/export.json",
         f"/reviews/{review.public_id}/results/answers.csv",
         f"/r/{review.results_token}/results/report.pdf",
+        f"/r/{review.results_token}/results/export.json",
+        f"/r/{review.results_token}/results/answers.csv",
     ]
     for url in downloads:
         response = client.get(url)

@@ -178,7 +178,8 @@ def test_nobody_sees_results_until_both_sides_submitted(
     anonymous = FlaskClient(app)
     shared = anonymous.get(f"/r/{review.results_token}/results").get_data(as_text=True)
     assert "not ready" in shared and "dimension-table" not in shared
-    assert anonymous.get(f"/r/{review.results_token}/results/report.pdf").status_code == 404
+    for suffix in ("report.pdf", "export.json", "answers.csv"):
+        assert anonymous.get(f"/r/{review.results_token}/results/{suffix}").status_code == 404
 
     make_respondent(review, "client", name="Hiro", answers=client_answers, submit=True)
     page = client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
@@ -278,7 +279,10 @@ def test_client_sees_results_through_its_link_only(
     assert "dimension-table" in page and "Propose an action" in page
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "noindex" in response.headers["X-Robots-Tag"]
-    assert "export.json" not in page  # exports are the vendor's
+    # the client's exports come through its own link, made for the client (see
+    # test_confidentiality), never the vendor's
+    assert f"/r/{scored.results_token}/results/export.json" in page
+    assert f"/reviews/{scored.public_id}/" not in page
     assert client.get(f"/r/{scored.vendor_token}/results").status_code == 404
     assert client.get(f"/r/{scored.client_token}/results").status_code == 404  # a survey link
     assert client.get("/r/not-a-token/results").status_code == 404

@@ -567,6 +567,30 @@ def shared_propose(token: str) -> ResponseReturnValue:
     return _back_to_link(token, "propose")
 
 
+@link_bp.route("/<token>/results/export.json")
+@limiter.limit(LINK_LIMIT)
+def shared_export_json(token: str) -> ResponseReturnValue:
+    """The answers file as the client may have it (while the vendor shares the results).
+
+    Made for the client: the vendor's people only as far as the review's confidentiality
+    setting allows, with the key of what it includes.
+    """
+    _, review = _client_review(token)
+    _shared_or_404(review)
+    return _download(
+        exports.export_json(review, "client"), "application/json", review, "answers.json"
+    )
+
+
+@link_bp.route("/<token>/results/answers.csv")
+@limiter.limit(LINK_LIMIT)
+def shared_export_csv(token: str) -> ResponseReturnValue:
+    """Every answer the client may read, as CSV (see :func:`shared_export_json`)."""
+    _, review = _client_review(token)
+    _shared_or_404(review)
+    return _download(exports.export_csv(review, "client"), "text/csv", review, "answers.csv")
+
+
 @link_bp.route("/<token>/results/report.pdf")
 @limiter.limit(PDF_LIMIT)
 def shared_pdf(token: str) -> ResponseReturnValue:
