@@ -681,23 +681,34 @@ def quadrant(
 ) -> Chart:
     """The client's importance against its score, cut at 50, with the four quadrants named.
 
-    `points` are (title, importance, score, quadrant) with the engine's quadrant id; a
-    point without both numbers is listed in the text but not drawn. Markers on or near the
-    same spot are nudged apart (a thin line ties each to its true place), and the quadrant
-    names sit outside the plot, where no marker reaches.
+    `points` are (title, importance, score, quadrant) with the engine's quadrant id; the
+    points with both numbers are numbered, drawn and listed one a line; those without are
+    named together on one last line and not drawn (a questionnaire may rate importance for
+    few of its dimensions). Markers on or near the same spot are nudged apart (a thin line
+    ties each to its true place), and the quadrant names sit outside the plot, where no
+    marker reaches.
     """
     uid = _uid(uid)
     body = [_quadrant_frame()]
-    lines = []
+    rated = [p for p in points if p[1] is not None and p[2] is not None]
+    unrated = [
+        title for title, importance, score, _ in points if importance is None or score is None
+    ]
+    lines = [
+        _quadrant_line(number, title, importance, score, where)
+        for number, (title, importance, score, where) in enumerate(rated, start=1)
+    ]
+    if unrated:
+        names = f"Not rated by the client on both counts: {', '.join(unrated)}."
+        lines.extend(textwrap.wrap(names, QUADRANT_LEGEND_WIDTH))
     legend_y = QUADRANT_BOX[3] + 84
-    drawn: list[tuple[int, tuple[float, float]]] = []
-    for number, (title, importance, score, where) in enumerate(points, start=1):
-        lines.append(_quadrant_line(number, title, importance, score, where))
-        body.append(
-            _text(QUADRANT_BOX[0], legend_y + 18 * (number - 1), lines[-1], class_="legend-line")
-        )
-        if importance is not None and score is not None:
-            drawn.append((number, quadrant_point(importance, score)))
+    for index, line in enumerate(lines):
+        body.append(_text(QUADRANT_BOX[0], legend_y + 18 * index, line, class_="legend-line"))
+    drawn = [
+        (number, quadrant_point(importance, score))
+        for number, (_, importance, score, _) in enumerate(rated, start=1)
+        if importance is not None and score is not None
+    ]
     spots = spread_markers(
         [spot for _, spot in drawn],
         2 * QUADRANT_MARKER + 2,
@@ -708,7 +719,7 @@ def quadrant(
     placed = list(zip(drawn, spots, strict=True))
     body.extend(_quadrant_leader(true, shown) for (_, true), shown in placed)
     body.extend(_quadrant_marker(number, shown) for (number, _), shown in placed)
-    height = int(legend_y + 18 * max(len(points), 1))
+    height = int(legend_y + 18 * max(len(lines), 1))
     desc = "Client importance against client score, cut at 50. " + " ".join(lines)
     svg = _frame(uid, 640, height, "Importance and performance", desc, "quadrant", "".join(body))
     return Chart(svg=svg, title="Importance and performance", lines=tuple(lines))
@@ -841,11 +852,13 @@ def _quadrant_ticks() -> str:
     return "".join(parts)
 
 
+QUADRANT_LEGEND_WIDTH = 95  # characters in one legend line of the 640-wide chart
+
+
 def _quadrant_line(
     number: int, title: str, importance: float | None, score: float | None, where: str | None
 ) -> str:
-    if importance is None or score is None:
-        return f"{number}. {title}: not rated by the client on both counts."
+    assert importance is not None and score is not None  # unrated points share one line
     place = QUADRANT_WORDS.get(where or "", "no quadrant").lower()
     return f"{number}. {title}: importance {importance:.1f}, score {score:.1f} — {place}."
 
