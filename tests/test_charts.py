@@ -345,3 +345,24 @@ def test_trend_without_points_is_still_a_labelled_chart() -> None:
     assert chart.lines == ()
     assert "No review has results yet." in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
     assert not list(root.iter(SVG + "polyline"))
+
+
+def test_quadrant_is_cut_where_the_engine_cut_it() -> None:
+    """With `quadrant_cut` {importance: 77.1, performance: 60}, a score of 54.2 at
+    importance 91.7 is "concentrate here": left of the performance line, above the other."""
+    chart = charts.quadrant(
+        [("Business relevance", 91.7, 54.2, "concentrate_here")], cut=(77.1, 60.0)
+    )
+    root = parse(chart)
+    mid_x, mid_y = charts.quadrant_point(77.1, 60.0)
+    vertical, horizontal = find_all(root, "line", "cut")
+    assert float(vertical.get("x1", "")) == pytest.approx(mid_x, abs=0.06)
+    assert float(horizontal.get("y1", "")) == pytest.approx(mid_y, abs=0.06)
+    ((x, y),) = _markers(root)
+    assert x < mid_x and y < mid_y
+    assert "cut at importance 77.1 and score 60.0" in chart.svg
+    default = parse(charts.quadrant([("A", 80.0, 20.0, "concentrate_here")]))
+    vertical, _ = find_all(default, "line", "cut")
+    assert float(vertical.get("x1", "")) == pytest.approx(
+        charts.quadrant_point(50, 50)[0], abs=0.06
+    )

@@ -539,3 +539,24 @@ def test_a_version_1_review_still_scores_and_renders_after_the_file_changed(
     html = page.get_data(as_text=True)
     assert "Trust and reliability" in html  # a v1 dimension, gone from version 2
     assert "Included in planning" not in html  # a v2 dimension
+
+
+def test_the_demo_results_page_draws_the_deliberate_quadrant_cut(
+    client: FlaskClient,
+    login: Callable[..., None],
+    vendor_a: Any,
+    make_review: Callable[..., Any],
+    make_respondent: Callable[..., Any],
+) -> None:
+    """The chart is cut where the engine cut it: at the mean of Globex's importance ratings
+    and at 60, so Business relevance (91.7, 54.2) is drawn in "concentrate here"."""
+    review = make_review(vendor_a)
+    document = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    for party in PARTIES:
+        for person in document[party]["respondents"]:
+            answers = person["answers"]
+            make_respondent(review, party, name=person.get("name"), answers=answers, submit=True)
+    login(client, vendor_a)
+    page = client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
+    assert "cut at importance 77.1 and score 60.0" in page
+    assert "3. Business relevance: importance 91.7, score 54.2 — concentrate here." in page

@@ -611,7 +611,7 @@ def quadrant_point(importance: float, score: float) -> tuple[float, float]:
 Box = tuple[float, float, float, float]  # x-min, y-min, x-max, y-max
 
 
-def _home_cell(x: float, y: float) -> Box:
+def _home_cell(x: float, y: float, mid: tuple[float, float]) -> Box:
     """Where a nudged marker may go: its own quadrant, so it never seems to change quadrant.
 
     A nudge may bring a marker no nearer a cut line than a marker's radius (or than it
@@ -619,7 +619,7 @@ def _home_cell(x: float, y: float) -> Box:
     """
     left, top, right, bottom = QUADRANT_BOX
     pad, reach = QUADRANT_PAD, QUADRANT_MARKER
-    mid_x, mid_y = quadrant_point(50, 50)
+    mid_x, mid_y = mid
     xs = (left + pad, right - pad)
     if x < mid_x:
         xs = (left + pad, max(x, mid_x - reach))
@@ -677,9 +677,14 @@ def spread_markers(
 def quadrant(
     points: Sequence[tuple[str, float | None, float | None, str | None]],
     *,
+    cut: tuple[float, float] = (50.0, 50.0),
     uid: str = "quadrant",
 ) -> Chart:
-    """The client's importance against its score, cut at 50, with the four quadrants named.
+    """The client's importance against its score, with the four quadrants named.
+
+    `cut` is (importance, performance), where the engine cut the quadrants (the file's
+    `quadrant_cut`, a `mean` already worked out), so a marker sits in the box the tables
+    name.
 
     `points` are (title, importance, score, quadrant) with the engine's quadrant id; the
     points with both numbers are numbered, drawn and listed one a line; those without are
@@ -689,7 +694,8 @@ def quadrant(
     marker reaches.
     """
     uid = _uid(uid)
-    body = [_quadrant_frame()]
+    mid = quadrant_point(*cut)
+    body = [_quadrant_frame(mid)]
     rated = [p for p in points if p[1] is not None and p[2] is not None]
     unrated = [
         title for title, importance, score, _ in points if importance is None or score is None
@@ -712,7 +718,7 @@ def quadrant(
     spots = spread_markers(
         [spot for _, spot in drawn],
         2 * QUADRANT_MARKER + 2,
-        [_home_cell(*spot) for _, spot in drawn],
+        [_home_cell(*spot, mid) for _, spot in drawn],
     )
     # All leaders first, then all markers: a nudged marker's true spot often lies under
     # another marker, and a dot drawn over that marker would hide its number.
@@ -720,7 +726,8 @@ def quadrant(
     body.extend(_quadrant_leader(true, shown) for (_, true), shown in placed)
     body.extend(_quadrant_marker(number, shown) for (number, _), shown in placed)
     height = int(legend_y + 18 * max(len(lines), 1))
-    desc = "Client importance against client score, cut at 50. " + " ".join(lines)
+    where = f"cut at importance {cut[0]:.1f} and score {cut[1]:.1f}"
+    desc = f"Client importance against client score, {where}. " + " ".join(lines)
     svg = _frame(uid, 640, height, "Importance and performance", desc, "quadrant", "".join(body))
     return Chart(svg=svg, title="Importance and performance", lines=tuple(lines))
 
@@ -770,14 +777,14 @@ def _tick_label(x: float, y: float, value: int, anchor: str) -> str:
     return _text(x, y, str(value), text_anchor=anchor, font_size=10, fill="#5b6470", class_="tick")
 
 
-def _quadrant_frame() -> str:
-    """The plot area, its four zones' names, the axis titles and ticks."""
-    return _quadrant_zones() + _quadrant_corner_names() + _quadrant_ticks()
+def _quadrant_frame(mid: tuple[float, float]) -> str:
+    """The plot area cut at `mid`, its four zones' names, the axis titles and ticks."""
+    return _quadrant_zones(mid) + _quadrant_corner_names() + _quadrant_ticks()
 
 
-def _quadrant_zones() -> str:
+def _quadrant_zones(mid: tuple[float, float]) -> str:
     left, top, right, bottom = QUADRANT_BOX
-    mid_x, mid_y = quadrant_point(50, 50)
+    mid_x, mid_y = mid
     parts = [
         _el(
             "rect",
