@@ -8,9 +8,10 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # Debian packages the test suite drives: the browser, PDF-to-PNG, fonts and Pango for WeasyPrint.
 # Noto covers the scripts DejaVu lacks (CJK, emoji, and most others), so names print as glyphs;
-# redis-server backs the test of rate limits shared by several gunicorn workers.
+# redis-server backs the test of rate limits shared by several gunicorn workers (and of Redis
+# going away); sqlite3 runs the README's SQLite backup and restore commands.
 TEST_DEBS := chromium poppler-utils fonts-dejavu-core fonts-noto-core fonts-noto-cjk \
-  fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 redis-server
+  fonts-noto-color-emoji libpango-1.0-0 libpangoft2-1.0-0 redis-server sqlite3
 
 # The locks: exact versions with hashes, made by `make lock` from the ranges in pyproject.toml.
 # requirements.txt is the app (and the build backend, so that wheels build from the lock too);
@@ -42,7 +43,7 @@ run: $(STAMP)
 	$(BIN)/survey db upgrade
 	$(BIN)/survey demo --base-url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT) — stop with Ctrl-C"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	SURVEY_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c python:survey.gunicorn_conf survey.wsgi:app
 
 ## system-deps: Debian packages for the browser and PDF tests (installed with apt-get when missing)
 system-deps:

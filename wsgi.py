@@ -1,5 +1,5 @@
-"""Entry point for gunicorn: `gunicorn wsgi:app`."""
+"""Entry point for gunicorn in a checkout: `gunicorn wsgi:app` (installed: `survey.wsgi:app`)."""
 
-from survey import create_app
+from survey.wsgi import app
 
-app = create_app()
+__all__ = ["app"]

@@ -13,30 +13,39 @@ from flask import Flask, Response, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from survey.config import PROJECT_ROOT, development_key, load_config
+from survey.config import check_start_up, development_key, load_config
 from survey.database import configure_sqlite
 from survey.extensions import csrf, db, limiter, login_manager, migrate
+from survey.faults import register_database_faults
+from survey.logs import register_logging
+from survey.resources import default_instance_dir, resource_dir
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: settings, extensions, questionnaires, blueprints, CLI."""
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+        instance_path=str(default_instance_dir()),
     )
     app.config.update(load_config())
     app.config.update(config or {})
+    for warning in check_start_up(app.config):
+        app.logger.warning(warning)
     Path(app.config["SURVEY_INSTANCE"]).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):  # development only: production refuses to start
         app.config["SECRET_KEY"] = development_key(Path(app.config["SURVEY_INSTANCE"]))
+    register_logging(app)
     register_extensions(app)
     register_questionnaires(app)
     register_login(app)
     register_blueprints(app)
+    register_template_filters(app)
     register_error_handlers(app)
+    register_database_faults(app)
     register_security_headers(app)
+    register_proxy_settings(app)
     return app
 
 
@@ -45,10 +54,26 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+
+
+def register_proxy_settings(app: Flask) -> None:
+    """Trust SURVEY_PROXY_HOPS proxies' X-Forwarded-*; pin links to SURVEY_BASE_URL.
+
+    The base URL is also Flask's SERVER_NAME and scheme, so links made outside a request
+    (the CLI) start with it too.
+    """
+    from survey.proxy import base_url_settings, wrap_for_proxies
+
+    base_url = app.config.get("SURVEY_BASE_URL")
+    if base_url:
+        app.config.update(base_url_settings(base_url))
+    app.wsgi_app = wrap_for_proxies(  # type: ignore[method-assign]
+        app.wsgi_app, app.config.get("SURVEY_PROXY_HOPS", 0), base_url
+    )
 
 
 def register_questionnaires(app: Flask) -> None:
@@ -77,16 +102,28 @@ def register_login(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach the feature blueprints."""
     from survey.auth import bp as auth_bp
+    from survey.health import bp as health_bp
     from survey.respond import bp as respond_bp
     from survey.results.views import bp as results_bp
     from survey.results.views import link_bp as shared_results_bp
     from survey.workspace import bp as workspace_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(workspace_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(shared_results_bp)
+
+
+def register_template_filters(app: Flask) -> None:
+    """Words every feature's templates share: dates, and who sees what."""
+    from survey.dates import long_date
+    from survey.disclosure import promises, setting_words
+
+    app.add_template_filter(long_date)
+    app.add_template_filter(setting_words)
+    app.add_template_filter(promises)
 
 
 #: Friendly words for the error pages, by status code.

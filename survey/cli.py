@@ -38,6 +38,15 @@ def _register_commands() -> None:
     from survey.commands.demo import demo_command
 
     main.add_command(demo_command)
+    from survey.commands import operator
+
+    for command in (
+        operator.reset_password_command,
+        operator.export_org_command,
+        operator.delete_review_command,
+        operator.delete_client_command,
+    ):
+        main.add_command(command)
 
 
 _register_commands()

@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from survey.resources import default_instance_dir, resource_dir
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -60,13 +62,18 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             "counts across workers (memory:// counts in each worker on its own)"
         )
     https = env_bool(env, "SURVEY_HTTPS", production)
-    instance = Path(env.get("SURVEY_INSTANCE", PROJECT_ROOT / "instance"))
-    database = env.get("SURVEY_DATABASE_URL") or f"sqlite:///{instance / 'survey.db'}"
+    instance = Path(env.get("SURVEY_INSTANCE", default_instance_dir()))
+    implicit_database = f"sqlite:///{instance / 'survey.db'}"
+    database = env.get("SURVEY_DATABASE_URL") or implicit_database
     return {
+        "SURVEY_PRODUCTION": production,
+        "SURVEY_IMPLICIT_DATABASE": implicit_database,
+        "SURVEY_PROXY_HOPS": env_proxy_hops(env),
+        "SURVEY_BASE_URL": env_base_url(env),
         "SECRET_KEY": secret or None,
         "SQLALCHEMY_DATABASE_URI": database,
         "SURVEY_QUESTIONNAIRES": Path(
-            env.get("SURVEY_QUESTIONNAIRES", PROJECT_ROOT / "questionnaires")
+            env.get("SURVEY_QUESTIONNAIRES", resource_dir("questionnaires"))
         ),
         "SURVEY_INSTANCE": instance,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -81,7 +88,82 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": env_int(env, "SURVEY_CSRF_SECONDS", 3600 * 8),
         "SURVEY_SIGNUP": env_bool(env, "SURVEY_SIGNUP", True),
         "SURVEY_PDF_TIMEOUT": env_int(env, "SURVEY_PDF_TIMEOUT", 60),
+        **operations_config(env),
     }
+
+
+def env_proxy_hops(env: Mapping[str, str]) -> int:
+    """SURVEY_PROXY_HOPS: how many reverse proxies in front of the app set X-Forwarded-*."""
+    hops = env_int(env, "SURVEY_PROXY_HOPS", 0)
+    if hops < 0:
+        raise ConfigError(f"SURVEY_PROXY_HOPS={hops} must be 0 or more")
+    return hops
+
+
+def env_base_url(env: Mapping[str, str]) -> str | None:
+    """SURVEY_BASE_URL: the scheme and host every link the app prints or sends starts with.
+
+    >>> env_base_url({"SURVEY_BASE_URL": "https://rapport.example/"})
+    'https://rapport.example'
+    """
+    raw = env.get("SURVEY_BASE_URL", "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"SURVEY_BASE_URL={raw!r} must look like https://rapport.example")
+    if parts.path.strip("/") or parts.query or parts.fragment or parts.username:
+        raise ConfigError(f"SURVEY_BASE_URL={raw!r} must be a scheme and host only, no path")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def check_start_up(config: Mapping[str, Any]) -> list[str]:
+    """Refuse settings production must not run with; return warnings for the log.
+
+    Checked on the final settings (environment plus any given to ``create_app``), so that
+    only the *implicit* SQLite file is refused, never a database named on purpose.
+    """
+    if not config.get("SURVEY_PRODUCTION"):
+        return []
+    if config["SQLALCHEMY_DATABASE_URI"] == config.get("SURVEY_IMPLICIT_DATABASE"):
+        raise ConfigError(
+            "SURVEY_DATABASE_URL must be set when SURVEY_ENV=production (for example "
+            "postgresql+psycopg://user:password@host/rapport); the SQLite file in the "
+            "instance folder is for development only"
+        )
+    warnings = []
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        warnings.append(
+            "SURVEY_RATELIMIT_STORAGE is memory://: each worker counts rate limits on its "
+            "own, so several workers let several times the limit through; use redis://"
+        )
+    return warnings
+
+
+LOG_FORMATS = ("text", "json")
+#: Seconds to wait for Redis before the rate limits fall back to in-memory counting.
+REDIS_TIMEOUT = 2
+
+
+def operations_config(env: Mapping[str, str]) -> dict[str, Any]:
+    """Settings for faults and logs: pooled connections checked, no query values logged.
+
+    Rate limiting falls back to in-memory counts (with a warning in the log) when Redis
+    is unreachable, so a Redis outage never turns a page into a 500.
+    """
+    log_format = env.get("SURVEY_LOG_FORMAT", "text").strip().lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(f"SURVEY_LOG_FORMAT={log_format!r} is not one of: text, json")
+    settings: dict[str, Any] = {
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "SURVEY_LOG_FORMAT": log_format,
+    }
+    if env.get("SURVEY_RATELIMIT_STORAGE", "").startswith(("redis://", "rediss://")):
+        timeouts = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
+        settings["RATELIMIT_STORAGE_OPTIONS"] = timeouts
+    return settings
 
 
 DEVELOPMENT_KEY_FILE = "secret_key"

@@ -19,6 +19,15 @@ LATEST = date(2199, 12, 31)
 OUT_OF_BOUNDS = f"Choose a date from {EARLIEST.year} to {LATEST.year}."
 
 
+def long_date(day: date) -> str:
+    """A date as people read it in a sentence, the same on every page.
+
+    >>> long_date(date(2026, 12, 4))
+    'Friday 4 December 2026'
+    """
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
 def within_bounds(form: FlaskForm, field: DateField) -> None:
     """WTForms validator: a date from :data:`EARLIEST` to :data:`LATEST`."""
     if field.data is not None and not EARLIEST <= field.data <= LATEST:

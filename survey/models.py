@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from survey.disclosure import THRESHOLD_DEFAULT, Confidentiality, someone_at
+from survey.domain.model import Party
 from survey.extensions import db
 
 
@@ -197,6 +199,12 @@ class Review(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(sa.String(10), default="open")
     due_on: Mapped[date | None] = mapped_column(sa.Date)
     client_sees_results: Mapped[bool] = mapped_column(default=True)
+    #: Confidentiality (see :mod:`survey.disclosure`), chosen at the start and locked once
+    #: anyone has started answering: names to the other side, and the anonymity threshold.
+    names_to_other_side: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    anonymity_threshold: Mapped[int] = mapped_column(
+        default=THRESHOLD_DEFAULT, server_default=str(THRESHOLD_DEFAULT)
+    )
     next_review_on: Mapped[date | None] = mapped_column(sa.Date)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
@@ -221,6 +229,16 @@ class Review(db.Model):  # type: ignore[name-defined,misc]
     def respondents_of(self, party: str) -> list[Respondent]:
         """The party's respondents, in the order they started."""
         return [r for r in self.respondents if r.party == party]
+
+    @property
+    def confidentiality(self) -> Confidentiality:
+        """The review's confidentiality setting as the disclosure policy takes it."""
+        return Confidentiality(self.names_to_other_side, self.anonymity_threshold)
+
+    @property
+    def org_names(self) -> dict[Party, str]:
+        """Each party's organisation name."""
+        return {"vendor": self.vendor_name, "client": self.client_name}
 
 
 class ShareLink(db.Model):  # type: ignore[name-defined,misc]
@@ -316,7 +334,13 @@ class Answer(db.Model):  # type: ignore[name-defined,misc]
 ACTION_SOURCES = ("suggested", "proposal", "custom")
 ACTION_OWNERS = ("vendor", "client", "joint")
 ACTION_STATUSES = ("proposed", "planned", "in_progress", "done", "declined")
-CLIENT_LINK = "client link"
+#: The most a name given with a comment or proposal through the client's link holds.
+AUTHOR_NAME_MAX = 200
+
+
+def via_link_who(author_name: str | None, review: Review) -> str:
+    """Who wrote through the client's link: the name they gave, else "someone at {client}"."""
+    return author_name or someone_at(review.client_name)
 
 
 class ActionItem(db.Model):  # type: ignore[name-defined,misc]
@@ -345,6 +369,8 @@ class ActionItem(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(sa.String(12), default="planned")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_via_link: Mapped[bool] = mapped_column(default=False)
+    #: The name the person gave when proposing through the client's link (optional).
+    author_name: Mapped[str | None] = mapped_column(sa.String(AUTHOR_NAME_MAX))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     updated_via_link: Mapped[bool] = mapped_column(default=False)
@@ -361,6 +387,13 @@ class ActionItem(db.Model):  # type: ignore[name-defined,misc]
     )
 
     @property
+    def proposer(self) -> str | None:
+        """Who proposed it through the client's link (see via_link_who); None otherwise."""
+        if self.source != "proposal" or not self.created_via_link:
+            return None
+        return via_link_who(self.author_name, self.review)
+
+    @property
     def is_open(self) -> bool:
         """Still to do: neither done nor declined."""
         return self.status not in ("done", "declined")
@@ -375,16 +408,20 @@ class ActionEvent(db.Model):  # type: ignore[name-defined,misc]
     item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("action_item.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     via_link: Mapped[bool] = mapped_column(default=False)
+    author_name: Mapped[str | None] = mapped_column(sa.String(AUTHOR_NAME_MAX))
     what: Mapped[str] = mapped_column(sa.Text)
     at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
+    review: Mapped[Review] = relationship()
     item: Mapped[ActionItem | None] = relationship(back_populates="events")
     user: Mapped[User | None] = relationship()
 
     @property
     def who(self) -> str:
-        """A user's name, or "client link"."""
-        return CLIENT_LINK if self.via_link or self.user is None else self.user.name
+        """A user's name, or the name given through the client's link (see via_link_who)."""
+        if self.via_link or self.user is None:
+            return via_link_who(self.author_name, self.review)
+        return self.user.name
 
 
 class ActionComment(db.Model):  # type: ignore[name-defined,misc]
@@ -395,6 +432,7 @@ class ActionComment(db.Model):  # type: ignore[name-defined,misc]
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("action_item.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     via_link: Mapped[bool] = mapped_column(default=False)
+    author_name: Mapped[str | None] = mapped_column(sa.String(AUTHOR_NAME_MAX))
     text: Mapped[str] = mapped_column(sa.Text)
     at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
@@ -403,5 +441,7 @@ class ActionComment(db.Model):  # type: ignore[name-defined,misc]
 
     @property
     def who(self) -> str:
-        """A user's name, or "client link"."""
-        return CLIENT_LINK if self.via_link or self.user is None else self.user.name
+        """A user's name, or the name given through the client's link (see via_link_who)."""
+        if self.via_link or self.user is None:
+            return via_link_who(self.author_name, self.item.review)
+        return self.user.name

@@ -11,6 +11,7 @@ accessibility test looks exactly like a passing one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,8 @@ class Site:
     """What :func:`seed` made: ids and raw tokens the page list is built from."""
 
     ready_review: str = ""  # both sides submitted: results exist
-    open_review: str = ""  # collecting, nobody submitted
+    open_review: str = ""  # collecting, nobody submitted, due by a date
+    fresh_review: str = ""  # nobody has answered: its confidentiality can still change
     ready_client_token: str = ""
     open_client_token: str = ""
     closed_vendor_token: str = ""
@@ -106,11 +108,11 @@ def seed(app: Flask) -> Site:
         _, site.invitation_token = auth_ops.invite_colleague(user, "sam@acme.example")
         loaded = catalogue()[FLAGSHIP]
 
-        def start(client: str) -> tuple[Any, dict[str, str]]:
+        def start(client: str, due: date | None = None) -> tuple[Any, dict[str, str]]:
             owner = db.session.scalar(sa.select(User).where(User.email == EMAIL))
             assert owner is not None
             return workspace_ops.start_review(
-                owner.organisation, owner, loaded.questionnaire, loaded.source, client
+                owner.organisation, owner, loaded.questionnaire, loaded.source, client, due
             )
 
         ready, tokens = start("Globex")
@@ -125,15 +127,15 @@ def seed(app: Flask) -> Site:
                 respond_ops.save_answers(respondent, questionnaire, given)
                 respond_ops.submit_response(respondent, questionnaire)
                 site.done[party] = token
-        result = build_comparison(ready).result
+        result = build_comparison(ready, "vendor").result
         first, *rest = pending_items(ready, result)
         actor = plan_ops.Actor(user=db.session.get(User, user.id))
         item = plan_ops.accept_action(ready, first, actor)
         plan_ops.comment_on_action(item, actor, "We start with this one.")
-        plan_ops.propose_action(ready, plan_ops.Actor.client_link(), "Meet monthly", None)
+        plan_ops.propose_action(ready, plan_ops.Actor.client_link("Hiro"), "Meet monthly", None)
         site.plan_item = item.public_id
 
-        collecting, tokens = start("Initrode")
+        collecting, tokens = start("Initrode", date(2031, 1, 17))
         site.open_review, site.open_tokens = collecting.public_id, tokens
         site.open_client = collecting.client.public_id
         site.open_client_token = tokens["client"]
@@ -146,6 +148,8 @@ def seed(app: Flask) -> Site:
             site.page_count[party] = len(questionnaire.sections_for(party))  # type: ignore[arg-type]
             site.first_scale[party] = _first(questionnaire, party, "scale")
             site.first_text[party] = _first(questionnaire, party, "text")
+
+        site.fresh_review = start("Hooli")[0].public_id
 
         closed, tokens = start("Umbrella")
         workspace_ops.close_review(closed)
@@ -213,6 +217,15 @@ def workspace_pages(site: Site) -> list[PageSpec]:
         PageSpec("new review with errors", "/reviews/new", data={}, via="/reviews/new", login=True),
         PageSpec("review collecting", f"/reviews/{site.open_review}", login=True),
         PageSpec("review with results", f"/reviews/{site.ready_review}", login=True),
+        PageSpec("review nobody answered yet", f"/reviews/{site.fresh_review}", login=True),
+        PageSpec(
+            "confidentiality refused",
+            f"/reviews/{site.fresh_review}/confidentiality",
+            400,
+            data={"confidentiality-anonymity_threshold": "99"},
+            via=f"/reviews/{site.fresh_review}",
+            login=True,
+        ),
         PageSpec(
             "link expiry refused",
             f"/reviews/{site.open_review}/links/client/expiry",

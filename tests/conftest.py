@@ -20,6 +20,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from survey import create_app
 from survey.auth import operations as auth_ops
+from survey.disclosure import Confidentiality
 from survey.extensions import db
 from survey.models import Organisation, Review, User
 from survey.workspace import operations as workspace_ops
@@ -34,8 +35,12 @@ def database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """The app on a fresh, empty database (tables made from the models)."""
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a fresh, empty database (tables made from the models).
+
+    Parametrize it indirectly with a dict to add settings:
+    ``@pytest.mark.parametrize("app", [{"SURVEY_PROXY_HOPS": 1}], indirect=True)``.
+    """
     app = create_app(
         {
             "TESTING": True,
@@ -46,6 +51,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": "localhost",
             "SURVEY_PASSWORD_HASH": "pbkdf2:sha256:1000",  # fast; production uses scrypt
+            **getattr(request, "param", {}),
         }
     )
     with app.app_context():
@@ -176,6 +182,9 @@ def login() -> Callable[[FlaskClient, Persona], None]:
 def make_review(app: Flask) -> Callable[..., MadeReview]:
     """Factory: `make_review(user, questionnaire_id=FLAGSHIP, client_name="Globex")`.
 
+    `names_to_other_side` and `anonymity_threshold` are the review's confidentiality
+    (the defaults of a new review when not given).
+
     `questionnaire_path` loads a file instead of using the catalogue (e.g. a file in
     tests/data/questionnaires/).
     """
@@ -186,6 +195,8 @@ def make_review(app: Flask) -> Callable[..., MadeReview]:
         client_name: str = "Globex",
         due_on: date | None = None,
         questionnaire_path: Path | None = None,
+        names_to_other_side: bool = False,
+        anonymity_threshold: int = 3,
     ) -> MadeReview:
         from survey.domain.loader import load_file
         from survey.questionnaires import catalogue
@@ -199,7 +210,13 @@ def make_review(app: Flask) -> Callable[..., MadeReview]:
             owner = db.session.get(User, user.id)
             assert owner is not None
             review, tokens = workspace_ops.start_review(
-                owner.organisation, owner, loaded.questionnaire, loaded.source, client_name, due_on
+                owner.organisation,
+                owner,
+                loaded.questionnaire,
+                loaded.source,
+                client_name,
+                due_on,
+                Confidentiality(names_to_other_side, anonymity_threshold),
             )
             return MadeReview(review.id, review.public_id, review.client_name, tokens)
 

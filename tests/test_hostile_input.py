@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from xss_payloads import EVALUATED, FORMULAS, PAYLOADS, PLAIN
 
 from survey import create_app
 from survey.auth import operations as auth_ops
+from survey.disclosure import Confidentiality
 from survey.domain.loader import LoadedQuestionnaire, QuestionnaireError, load_file
 from survey.extensions import db
 from survey.models import Respondent, Review, User
@@ -160,8 +162,16 @@ def build_hostile(app: Flask, loaded: LoadedQuestionnaire) -> Hostile:
     world = Hostile(app)
     names = Cycle(PAYLOADS)
     user = auth_ops.create_account(names()[:200], names()[:200], "eve@acme.example", PASSWORD)
+    # names and every answer reach the other side, so each page shows the most payloads
+    everything_shown = Confidentiality(names_to_other_side=True, anonymity_threshold=1)
     review, world.tokens = workspace_ops.start_review(
-        user.organisation, user, loaded.questionnaire, loaded.source, names()[:200], None
+        user.organisation,
+        user,
+        loaded.questionnaire,
+        loaded.source,
+        names()[:200],
+        date(2031, 1, 17),
+        everything_shown,
     )
     questionnaire = questionnaire_for(review)
     for party in ("vendor", "client"):
@@ -177,10 +187,11 @@ def build_hostile(app: Flask, loaded: LoadedQuestionnaire) -> Hostile:
         respond_ops.save_answers(draft, questionnaire, _answers(questionnaire, party, 0))
     me = results_ops.Actor(user=user)
     item = results_ops.add_action(review, me, {"title": names()[:300], "detail": ALL_PAYLOADS})
-    proposal = results_ops.propose_action(review, results_ops.Actor.client_link(), names(), None)
+    signed = results_ops.Actor.client_link(names())  # the name given through the link
+    proposal = results_ops.propose_action(review, signed, names(), None)
     for target in (item, proposal):
         results_ops.comment_on_action(target, me, ALL_PAYLOADS)
-        results_ops.comment_on_action(target, results_ops.Actor.client_link(), names())
+        results_ops.comment_on_action(target, results_ops.Actor.client_link(names()), names())
     _, world.invite = auth_ops.invite_colleague(user, "pat@acme.example")
     world.review, world.item, world.user = review.public_id, item.public_id, user.get_id()
     return world

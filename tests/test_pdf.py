@@ -4,9 +4,13 @@ and the verbatims; WeasyPrint reads only the app's static files; pages kept as P
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -102,7 +106,7 @@ def plan_something(app: Flask, scored: Any, vendor_a: Any) -> str:
         review = db.session.get(Review, scored.id)
         assert review is not None
         dana = Actor(db.session.get(User, vendor_a.id))
-        first = pending_items(review, build_comparison(review).result)[0]
+        first = pending_items(review, build_comparison(review, "vendor").result)[0]
         operations.accept_action(
             review, first, dana, {"owner": "joint", "due_on": date(2031, 4, 30)}
         )
@@ -132,7 +136,9 @@ def test_vendor_pdf_holds_levels_numbers_actions_and_verbatims(
     }
     assert f"Agreed level {titles[expected['levels']['agreed']]}" in text
     with app.app_context():
-        dimension_titles = build_comparison(db.session.get(Review, scored.id)).dimension_titles
+        dimension_titles = build_comparison(
+            db.session.get(Review, scored.id), "vendor"
+        ).dimension_titles
     for d in expected["dimensions"]:
         row = f"{dimension_titles[d['id']]} {d['vendor']:.1f} {d['client']:.1f} {d['gap']:+.1f}"
         assert row in text, row
@@ -262,3 +268,71 @@ def test_rendered_document_cannot_pull_in_files_or_network(tmp_path: Path) -> No
 def test_child_process_renders_and_reports_failure(tmp_path: Path) -> None:
     pdf = render_pdf("<p>Hello from the child</p>", tmp_path)
     assert "Hello from the child" in pdf_text(pdf)
+
+
+# --- the child dies with its parent (a gunicorn worker killed mid-render) ----------------------
+
+SLOW_PARENT = """
+import sys
+from pathlib import Path
+from survey.results.pdf import render_pdf
+
+rows = "<tr><td>cell</td><td>more text here</td></tr>" * 8000
+render_pdf("<table>" + rows + "</table>", Path(sys.argv[1]), timeout=300)
+"""
+
+
+def _children(pid: int, marker: str) -> list[int]:
+    """The pids whose parent is ``pid`` and whose command line holds ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if int(stat.rpartition(")")[2].split()[1]) == pid and marker in command:
+            found.append(int(entry.name))
+    return found
+
+
+def _is_running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie may wait for a reaper that never comes)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _wait_for(check: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_pdf_child_dies_when_its_parent_is_killed_mid_render(tmp_path: Path) -> None:
+    """SIGKILL the process that renders (as gunicorn kills a stuck worker): no renderer stays."""
+    (tmp_path / "parent.py").write_text(SLOW_PARENT)
+    parent = subprocess.Popen([sys.executable, str(tmp_path / "parent.py"), str(tmp_path)])
+    child = 0
+    try:
+        assert _wait_for(lambda: _children(parent.pid, "pdf_worker"), 30), "no child started"
+        (child,) = _children(parent.pid, "pdf_worker")
+        time.sleep(4)  # past its imports and stdin: the child is rendering (~15 s of work)
+        assert _is_running(child)
+        parent.kill()
+        parent.wait(timeout=10)
+        assert _wait_for(lambda: not _is_running(child), 3), "the PDF child outlived its parent"
+    finally:
+        parent.kill()
+        parent.wait(timeout=10)
+        if child and _is_running(child):
+            os.kill(child, signal.SIGKILL)  # only this test's own child

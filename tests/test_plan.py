@@ -46,7 +46,7 @@ def test_operations_record_every_change_with_who_and_when(
     with app.app_context():
         review = _review(scored)
         dana = Actor(db.session.get(User, vendor_a.id))
-        pending = pending_items(review, build_comparison(review).result)
+        pending = pending_items(review, build_comparison(review, "vendor").result)
         suggestion = next(p for p in pending if p.source == "suggested")
         proposal = next(p for p in pending if p.source == "proposal")
 
@@ -62,7 +62,7 @@ def test_operations_record_every_change_with_who_and_when(
         declined = operations.decline_action(review, proposal, dana)
         assert declined.status == "declined"
         # decided suggestions are not offered again
-        keys = {p.key for p in pending_items(review, build_comparison(review).result)}
+        keys = {p.key for p in pending_items(review, build_comparison(review, "vendor").result)}
         assert suggestion.key not in keys and proposal.key not in keys
 
         changes = operations.update_action(
@@ -90,8 +90,8 @@ def test_operations_record_every_change_with_who_and_when(
         whats = [(e.who, e.what) for e in events]
         assert whats[0][0] == "Dana Vendor" and whats[0][1].startswith("accepted the suggested")
         assert ("Dana Vendor", "status planned → in progress; changed the title") in whats
-        assert ("client link", "proposed the action: Visit us") in whats
-        assert ("client link", "commented") in whats
+        assert ("someone at Globex", "proposed the action: Visit us") in whats
+        assert ("someone at Globex", "commented") in whats
         assert ("Dana Vendor", "next review date none → 2031-06-01") in whats
         assert all(e.at is not None for e in events)
         assert accepted.updated_by_id == vendor_a.id and not accepted.updated_via_link
@@ -111,7 +111,7 @@ def test_vendor_accepts_edits_and_declines_through_the_page(
     base = f"/reviews/{scored.public_id}/results"
     with app.app_context():
         review = _review(scored)
-        pending = pending_items(review, build_comparison(review).result)
+        pending = pending_items(review, build_comparison(review, "vendor").result)
     first, second = pending[0], pending[1]
     prefix = "k-" + first.key.replace(":", "-")
     response = client.post(
@@ -187,7 +187,7 @@ def test_client_comments_and_proposes_through_its_link(
         == 302
     )
     page = shared.get(base).get_data(as_text=True)
-    assert "Make it monthly" in page and "client link" in page
+    assert "Make it monthly" in page and "someone at Globex" in page
     assert "Invite us to planning day" in page
     with app.app_context():
         comment = db.session.scalar(sa.select(ActionComment))
@@ -241,7 +241,7 @@ def test_proposals_name_their_question_and_take_the_questionnaires_owner(
         review = _review(scored)
         proposals = {
             (p.proposed_by, p.rule_id, p.respondent): p
-            for p in pending_items(review, build_comparison(review).result)
+            for p in pending_items(review, build_comparison(review, "vendor").result)
             if p.source == "proposal"
         }
     stop = next(p for (party, q, _), p in proposals.items() if party == "client" and q == "stop")
@@ -288,7 +288,7 @@ def test_confirmation_is_shown_next_to_the_changed_item(
     base = f"/reviews/{scored.public_id}/results"
     with app.app_context():
         review = _review(scored)
-        first, second = pending_items(review, build_comparison(review).result)[:2]
+        first, second = pending_items(review, build_comparison(review, "vendor").result)[:2]
     prefix = "k-" + first.key.replace(":", "-")
     response = client.post(
         f"{base}/plan/pending/{first.key}",
@@ -328,7 +328,7 @@ def test_declined_actions_are_folded_away_below_the_plan(
     with app.app_context():
         review = _review(scored)
         dana = Actor(db.session.get(User, vendor_a.id))
-        first, second = pending_items(review, build_comparison(review).result)[:2]
+        first, second = pending_items(review, build_comparison(review, "vendor").result)[:2]
         operations.accept_action(review, first, dana)
         operations.decline_action(review, second, dana)
         proposal = operations.propose_action(

@@ -84,7 +84,7 @@ def engine(app: Flask, review: Any) -> dict[str, Any]:
     with app.app_context():
         row = db.session.get(Review, review.id)
         assert row is not None
-        comparison = build_comparison(row)
+        comparison = build_comparison(row, "vendor")
         agreed = comparison.levels["agreed"]
         return {"level": comparison.level_titles[agreed], **comparison.numbers["overall"]}
 

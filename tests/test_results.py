@@ -357,7 +357,7 @@ def test_importance_questions_are_their_own_group_without_blind_spot_words(
     with app.app_context():
         from survey.results.data import build_comparison
 
-        comparison = build_comparison(db.session.get(Review, scored.id))
+        comparison = build_comparison(db.session.get(Review, scored.id), "vendor")
         importance = comparison.importance_questions
         performance = comparison.performance_questions
     assert len(importance) == 6 and all(q.id.endswith("-importance") for q in importance)

@@ -21,9 +21,14 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from survey.commands.score import score_command
 from survey.domain.answers import (
+    MAX_BYTES,
+    MAX_JSON_BYTES,
     AnswersError,
+    answers_json,
     from_answers_document,
     load_answers,
     parse_answers,
@@ -31,7 +36,7 @@ from survey.domain.answers import (
 )
 from survey.domain.kinds import KINDS, AnswerError, kind_of
 from survey.domain.loader import load_file
-from survey.domain.model import Questionnaire, ShowIf
+from survey.domain.model import Party, Questionnaire, ShowIf
 from survey.domain.report import render_json, render_text
 from survey.domain.scoring import (
     Respondent,
@@ -743,7 +748,7 @@ def test_action_priority_counts_dimensions_named_under_not() -> None:
 # --- proposals ---------------------------------------------------------------------------
 
 
-def test_proposals_vendor_first_then_each_respondent_in_order() -> None:
+def test_proposals_vendor_first_then_each_respondent_in_order_unnamed_as_someone_at() -> None:
     result = run(
         vendor=[{"more-valued": "v1"}, {"more-valued": "v2"}],
         client=[
@@ -752,11 +757,11 @@ def test_proposals_vendor_first_then_each_respondent_in_order() -> None:
         ],
     )
     assert [(p.party, p.question, p.text, p.respondent) for p in result.proposals] == [
-        ("vendor", "more-valued", "v1", "respondent 1"),
-        ("vendor", "more-valued", "v2", "respondent 2"),
-        ("client", "more-valued", "c1", "respondent 1"),
-        ("client", "strategy-detail", "c1 detail", "respondent 1"),
-        ("client", "more-valued", "c2", "respondent 2"),
+        ("vendor", "more-valued", "v1", "someone at Acme"),
+        ("vendor", "more-valued", "v2", "someone at Acme"),
+        ("client", "more-valued", "c1", "someone at Globex"),
+        ("client", "strategy-detail", "c1 detail", "someone at Globex"),
+        ("client", "more-valued", "c2", "someone at Globex"),
     ]
 
 
@@ -925,8 +930,92 @@ def test_load_answers_reports_a_missing_file(tmp_path: Path) -> None:
         load_answers(str(tmp_path / "nowhere.yaml"), QN)
     big = tmp_path / "big.yaml"
     big.write_text("#" * (1024 * 1024 + 1))
-    with pytest.raises(AnswersError, match="over 1 MiB"):
+    with pytest.raises(AnswersError, match="over 1 MiB, the limit for a YAML answers file"):
         load_answers(str(big), QN)
+
+
+FLAGSHIP_FILE = Path(__file__).parent.parent / "questionnaires" / "vendor-value-review.yaml"
+
+
+def some_answers(questionnaire: Questionnaire, party: Party, seed: int) -> dict[str, Any]:
+    """An answer to every question asked of `party`, varied by `seed`, in canonical form."""
+    answers: dict[str, Any] = {}
+    for _section, questions in questionnaire.sections_for(party):
+        for position, question in enumerate(questions):
+            if question.kind == "scale":
+                scale = questionnaire.scale_of(question)
+                answers[question.id] = scale.lo + (seed + position) % (scale.hi - scale.lo + 1)
+            elif question.kind == "choice":
+                labels = [choice.label for choice in question.choices or []]
+                pick = labels[(seed + position) % len(labels)]
+                answers[question.id] = [pick] if question.multiple else pick
+            else:
+                said = f"Respondent {seed} says: «{question.id}» matters ✓."
+                answers[question.id] = said[: question.max_length or len(said)].strip()
+    return answers
+
+
+def test_the_export_of_a_2000_respondent_review_reads_back_and_scores(tmp_path: Path) -> None:
+    flagship = load_file(FLAGSHIP_FILE).questionnaire
+    people = {
+        party: [
+            Respondent(party, some_answers(flagship, party, seed), f"Person {seed}")
+            for seed in range(1000)
+        ]
+        for party in ("vendor", "client")
+    }
+    review = ReviewAnswers("Acme", "Globex", people["vendor"], people["client"])
+    export = tmp_path / "rapport-globex-export.json"
+    export.write_text(answers_json(review, flagship), encoding="utf-8")
+    assert export.stat().st_size > 2 * MAX_BYTES  # far past what a YAML file may be
+
+    assert load_answers(str(export), flagship) == review
+    renamed = tmp_path / "export.yaml"  # saved under another name, it is still JSON
+    renamed.write_bytes(export.read_bytes())
+    assert load_answers(str(renamed), flagship) == review
+
+    done = CliRunner().invoke(
+        score_command, [str(FLAGSHIP_FILE), str(export), "--format", "json"], catch_exceptions=False
+    )
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["respondents"] == {"vendor": 1000, "client": 1000}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"vendor": }', "a.json:1:12: Expecting value"),
+        (
+            '{\n  "client": {"org": "Globex",}\n}',
+            "a.json:2:30: Expecting property name enclosed in double quotes",
+        ),
+        (
+            '{"client": {"respondents": [{"answers": {"hears-us": 1' + "0" * 19 + "}}]}}",
+            "a.json: a number of more than 18 digits is no answer",
+        ),
+        (
+            '{"client": {"respondents": [{"answers": {"hears-us": NaN}}]}}',
+            "a.json: NaN is not a number an answer can have",
+        ),
+        ('{"vendr": {}}', "a.json: the top level: unknown key 'vendr' (did you mean 'vendor'?)"),
+        ("[" * 100_000, "a.json: the file nests too deeply"),
+    ],
+)
+def test_a_json_answers_file_gets_the_same_clear_messages(text: str, message: str) -> None:
+    with pytest.raises(AnswersError) as caught:
+        parse_answers(text, "a.json", QN)
+    assert str(caught.value) == message
+
+
+def test_a_yaml_flow_mapping_that_is_not_json_is_still_read_as_yaml() -> None:
+    parsed = parse_answers("{client: {respondents: [{answers: {hears-us: 3}}]}}", "a.yaml", QN)
+    assert parsed.client == [Respondent("client", {"hears-us": 3})]
+
+
+def test_an_answers_file_over_the_json_limit_is_refused_before_it_is_parsed() -> None:
+    text = '{"vendor": "' + "x" * MAX_JSON_BYTES + '"}'
+    with pytest.raises(AnswersError, match="a.json: the file is over 64 MiB"):
+        parse_answers(text, "a.json", QN)
 
 
 # --- text report -------------------------------------------------------------------------

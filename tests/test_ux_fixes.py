@@ -32,8 +32,9 @@ CLIENT_ANSWERS = {**VENDOR_ANSWERS, "renew": "Yes, renew"}
 
 @pytest.fixture
 def review(vendor_a: Persona, make_review: Callable[..., MadeReview]) -> MadeReview:
-    """Vendor A's review of Globex on the small respond-test questionnaire."""
-    return make_review(vendor_a, questionnaire_path=QUESTIONNAIRE)
+    """Vendor A's review of Globex on the small respond-test questionnaire, names shown to
+    the other side (the respondents table names the client's people)."""
+    return make_review(vendor_a, questionnaire_path=QUESTIONNAIRE, names_to_other_side=True)
 
 
 def _text(client: FlaskClient, path: str, status: int = 200) -> str:

@@ -15,6 +15,7 @@
 
   var TYPING_DELAY = 1000;
   var CLICK_DELAY = 250;
+  var UNAVAILABLE_RETRY = 15000;  // the database was unreachable: ask again after a pause
 
   function controls(scope) {
     return scope.querySelectorAll("input, textarea, select");
@@ -75,12 +76,12 @@
     this.status.setAttribute("data-state", state);
   };
 
-  Autosave.prototype.schedule = function (delay) {
+  Autosave.prototype.schedule = function (delay, quiet) {
     var self = this;
     window.clearTimeout(this.timer);
     // Say at once that something is not saved yet: "Saved" must never describe a change
     // that is still waiting for its turn.
-    this.say("Changes not saved yet\u2026", "pending");
+    if (!quiet) { this.say("Changes not saved yet\u2026", "pending"); }
     this.timer = window.setTimeout(function () { self.timer = null; self.send(true); }, delay);
   };
 
@@ -130,6 +131,12 @@
     if (data.status === "expired" && data.csrf_token && retry) {
       document.querySelectorAll('input[name="csrf_token"]').forEach(function (f) { f.value = data.csrf_token; });
       this.send(false);
+      return;
+    }
+    if (data.status === "unavailable") {
+      // The server could not store them: say so, keep them on the page, and try again.
+      this.say("Not saved yet \u2014 we could not store your answers just now. They are still on this page; trying again shortly.", "error");
+      this.schedule(UNAVAILABLE_RETRY, true);
       return;
     }
     if (!ok || data.status === "locked") {

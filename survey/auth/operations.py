@@ -151,3 +151,9 @@ def accept_invitation(invitation: Invitation, name: str, password: str) -> User 
     user = _new_user(invitation.organisation, invitation.email, name, password)
     db.session.commit()
     return user
+
+
+def set_password(user: User, new: str) -> None:
+    """Set a new password without the current one (an operator's reset); every session ends."""
+    user.password_hash = hash_password(new)
+    end_sessions(user)

@@ -170,6 +170,10 @@ def complete_demo_review(review: Review) -> None:
             submit_response(respondent, questionnaire)
 
 
+#: Where `make run` serves the app, for the printed links when nothing else is set.
+DEFAULT_BASE = "http://127.0.0.1:5000"
+
+
 def live_link_url(review: Review, party: Party, base_url: str) -> str:
     """The party's shared link, reissued first if it was revoked or cannot be shown."""
     link = review.current_link(party)
@@ -181,14 +185,19 @@ def live_link_url(review: Review, party: Party, base_url: str) -> str:
 @click.command("demo")
 @click.option(
     "--base-url",
-    default="http://127.0.0.1:5000",
-    show_default=True,
-    help="Where the app is reached, for the printed links.",
+    default=None,
+    help="Where the app is reached, for the printed links "
+    "[default: SURVEY_BASE_URL, else http://127.0.0.1:5000].",
 )
 @with_appcontext
-def demo_command(base_url: str) -> None:
+def demo_command(base_url: str | None) -> None:
     """Create (once) a demo account and a fully answered review; print how to open them."""
-    base_url = base_url.rstrip("/")
+    if current_app.config.get("SURVEY_PRODUCTION"):
+        raise click.ClickException(
+            "survey demo does not run when SURVEY_ENV=production: it makes an account "
+            "whose password is printed here and written in the source"
+        )
+    base_url = (base_url or current_app.config.get("SURVEY_BASE_URL") or DEFAULT_BASE).rstrip("/")
     user = demo_user()
     review = find_demo_review(user) or start_demo_review(user)
     complete_demo_review(review)

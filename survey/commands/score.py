@@ -34,7 +34,7 @@ def _fail(message: str) -> NoReturn:
     help="A readable report, or the JSON of the questionnaire format.",
 )
 def score_command(questionnaire: Path, answers: Path, output_format: str) -> None:
-    """Score ANSWERS (a YAML answers file) against QUESTIONNAIRE."""
+    """Score ANSWERS (a YAML or JSON answers file, such as the export) against QUESTIONNAIRE."""
     from survey.domain import loader
 
     try:

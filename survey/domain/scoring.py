@@ -306,12 +306,14 @@ class SuggestedAction:
 
 @dataclass(frozen=True)
 class Proposal:
-    """A `proposes: action` answer; `respondent` is the name, or "respondent N"."""
+    """A `proposes: action` answer; `respondent` is the name, or "someone at {org}", and
+    `name` the name as given (None when none was), for callers that must hide it."""
 
     party: Party
     question: str
     text: str
     respondent: str
+    name: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"party": self.party, "question": self.question, "text": self.text}
@@ -756,6 +758,9 @@ class _Facts:
     agreed_index: int
     answers: dict[Party, list[dict[str, Any]]]
     orgs: dict[Party, str]
+    #: Parties whose reasons speak of the side as a whole, never of one respondent or how
+    #: many (too few people answered for them to stay apart: see survey.disclosure).
+    side_worded: frozenset[Party] = frozenset()
 
     def org(self, party: Party) -> str:
         """The organisation's name, as every reason names a party."""
@@ -765,7 +770,10 @@ class _Facts:
         return self.dimensions[dimension].title
 
     def who(self, party: Party, dimension: str) -> str:
-        """ "Globex (2 respondents)": the party and how many stand behind its score."""
+        """ "Globex (2 respondents)": the party and how many stand behind its score
+        ("Globex" alone for a side-worded party)."""
+        if party in self.side_worded:
+            return self.org(party)
         count = self.dimensions[dimension].spreads.of(party).n
         return f"{self.org(party)} ({_people(count)})"
 
@@ -920,6 +928,8 @@ def _question_condition(facts: _Facts, cond: QuestionAnswered) -> _Verdict:
     org = facts.org(cond.party)
     quoted = question.quoted(cond.party, facts.org("vendor"), facts.org("client"))
     words = _answer_words(qn, question, cond)
+    if cond.party in facts.side_worded:
+        return _side_answer(org, quoted, words, given, matching)
     if not given:
         return _Verdict(False, f"no {org} respondent answered '{quoted}'")
     if len(given) == 1:
@@ -930,6 +940,16 @@ def _question_condition(facts: _Facts, cond: QuestionAnswered) -> _Verdict:
         matching > 0,
         f"{count} of {len(given)} {org} respondents answered {words} to '{quoted}'",
     )
+
+
+def _side_answer(org: str, quoted: str, words: str, given: list[Any], matching: int) -> _Verdict:
+    """The same test in words about the side, never about one person or a count:
+    "Globex's answers to 'knowing our plans' include Disagree or lower"."""
+    if not given:
+        return _Verdict(False, f"{org} gave no answer to '{quoted}'")
+    if matching:
+        return _Verdict(True, f"{org}'s answers to '{quoted}' include {words}")
+    return _Verdict(False, f"{org}'s answers to '{quoted}' do not include {words}")
 
 
 def _judge(facts: _Facts, cond: Condition) -> _Verdict:
@@ -1046,9 +1066,10 @@ def _actions(facts: _Facts) -> tuple[SuggestedAction, ...]:
 # --- proposals and the whole ---------------------------------------------------------------
 
 
-def respondent_label(respondent: Respondent, position: int) -> str:
-    """How messages and proposals name a respondent: the name, else "respondent N" (1-based)."""
-    return respondent.name or f"respondent {position}"
+def respondent_label(respondent: Respondent, org: str) -> str:
+    """How messages and proposals name a respondent: the name, else "someone at {org}"
+    (the one wording for an unnamed person, as in :func:`survey.disclosure.someone_at`)."""
+    return respondent.name or f"someone at {org}"
 
 
 def _proposals(
@@ -1057,20 +1078,25 @@ def _proposals(
     proposing = [q for q in questionnaire.questions() if q.proposes == "action"]
     found = []
     for party in PARTIES:
-        for position, (person, visible) in enumerate(
-            zip(review.respondents(party), answers[party], strict=True), start=1
-        ):
+        for person, visible in zip(review.respondents(party), answers[party], strict=True):
+            label = respondent_label(person, review.org(party))
             for question in proposing:
                 text = visible.get(question.id)
                 if text:
-                    found.append(
-                        Proposal(party, question.id, text, respondent_label(person, position))
-                    )
+                    found.append(Proposal(party, question.id, text, label, person.name))
     return tuple(found)
 
 
-def score(questionnaire: Questionnaire, review: ReviewAnswers) -> ReviewResult:
-    """Score one review: pass only submitted respondents, with canonical answers."""
+def score(
+    questionnaire: Questionnaire,
+    review: ReviewAnswers,
+    side_worded: frozenset[Party] = frozenset(),
+) -> ReviewResult:
+    """Score one review: pass only submitted respondents, with canonical answers.
+
+    Reasons about a party in `side_worded` speak of the side, not of its respondents
+    (the numbers are the same either way).
+    """
     answers: dict[Party, list[dict[str, Any]]] = {
         p: [visible_answers(questionnaire, p, r.answers) for r in review.respondents(p)]
         for p in PARTIES
@@ -1090,6 +1116,7 @@ def score(questionnaire: Questionnaire, review: ReviewAnswers) -> ReviewResult:
         agreed_index=level_ids.index(levels.agreed),
         answers=answers,
         orgs={p: review.org(p) for p in PARTIES},
+        side_worded=side_worded,
     )
     return ReviewResult(
         questionnaire_id=questionnaire.id,

@@ -17,6 +17,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -27,9 +28,11 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
+from survey.disclosure import promises
 from survey.domain.effort import effort
 from survey.domain.model import fill_names
 from survey.extensions import limiter
+from survey.faults import DATABASE_FAULTS, RETRY_AFTER, forget_failed_transaction
 from survey.models import Review, ShareLink
 from survey.questionnaires import questionnaire_for
 from survey.respond.fields import (
@@ -131,6 +134,7 @@ def welcome(token: str) -> ResponseReturnValue:
         return _closed(answers_kept=remembered is not None, door=door)
     form = StartForm()
     if form.validate_on_submit():
+        g.unsaved_labels = {field.name: field.label.text for field in (form.name, form.role)}
         try:
             _, resume_token = start_response(link, form.name.data, form.role.data)
         except ResponseLocked:
@@ -171,6 +175,7 @@ def _render_welcome(
         minutes=asked.minutes,
         form=form,
         earlier=earlier,
+        promises=promises(review.confidentiality, party, review.org_names),  # type: ignore[arg-type]
         message=message,
         door=door if door is not None and door.ready else None,
     ), (400 if message else 200)
@@ -236,6 +241,7 @@ def _returning(source: Any) -> bool:
 
 def _save_page(journey: Journey, number: int) -> ResponseReturnValue:
     section, questions = journey.page(number)  # type: ignore[misc]
+    _remember_questions(journey, questions)
     returning = _returning(request.form)
     reading = read_page(journey.questionnaire, questions, request.form)
     try:
@@ -346,6 +352,7 @@ def autosave(token: str) -> ResponseReturnValue:
     found = journey.page(request.form.get("_page", 0, type=int))
     if found is None:
         return jsonify(status="invalid", message="unknown page"), 400
+    _remember_questions(journey, found[1])
     reading = read_page(journey.questionnaire, found[1], request.form)
     try:
         dropped = save_answers(journey.respondent, journey.questionnaire, reading.changes)
@@ -518,3 +525,75 @@ def _expired_page(token: str, number: int) -> ResponseReturnValue:
         status=400,
         returning=_returning(request.form),
     )
+
+
+# --- the database is unreachable ---------------------------------------------------------
+
+#: What autosave and the page say when the database cannot take the answers just now.
+UNSAVED_MESSAGE = (
+    "We could not save your answers just now: they are NOT saved yet. "
+    "They are kept on this page; try again in a minute."
+)
+#: The same for the final submit: the answers were saved page by page, the submit was not.
+UNSUBMITTED_MESSAGE = (
+    "We could not record your submission just now: your response is NOT submitted yet. "
+    "The answers you saved are kept; try again in a minute."
+)
+#: Posted fields that are not answers (the form's own bookkeeping).
+FORM_FIELDS = {"csrf_token", "nav", "next"}
+RETRY = {"Retry-After": RETRY_AFTER}
+
+
+@dataclass(frozen=True)
+class PostedAnswer:
+    """One answer as it was posted, with the question it answers when known."""
+
+    name: str
+    question: str
+    values: list[str]
+
+
+def _remember_questions(journey: Journey, questions: list[Any]) -> None:
+    """Keep the page's question texts in memory, should the database fail while saving."""
+    review = journey.review
+    g.unsaved_labels = {
+        q.id: q.text_for(journey.party, review.vendor_name, review.client_name) for q in questions
+    }
+
+
+def posted_answers() -> list[PostedAnswer]:
+    """The answers of the posted form, in the order posted (no database needed)."""
+    labels: dict[str, str] = g.get("unsaved_labels", {})
+    return [
+        PostedAnswer(name, labels.get(name, name), request.form.getlist(name))
+        for name in dict.fromkeys(request.form.keys())
+        if name not in FORM_FIELDS and not name.startswith("_")
+    ]
+
+
+def database_unavailable(error: Exception) -> ResponseReturnValue:
+    """The database is unreachable: 503, and the posted answers shown again, not lost.
+
+    Nothing here touches the database. The page lists what was posted and carries it in
+    hidden fields, so "Try again" posts exactly the same answers; autosave gets the same
+    message in JSON and keeps the answers on the page.
+    """
+    forget_failed_transaction(error)
+    if request.endpoint == "respond.autosave":
+        return jsonify(status="unavailable", message=UNSAVED_MESSAGE), 503, RETRY
+    posted = request.method == "POST"
+    return (
+        render_template(
+            "respond/unsaved.html",
+            posted=posted,
+            answers=posted_answers() if posted else [],
+            hidden=[(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"],
+            message=UNSAVED_MESSAGE,
+        ),
+        503,
+        RETRY,
+    )
+
+
+for _fault in DATABASE_FAULTS:
+    bp.register_error_handler(_fault, database_unavailable)

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from survey.disclosure import Disclosure
 from survey.domain import charts
 from survey.domain.model import PARTIES, Party, Question, Questionnaire
 from survey.domain.scoring import (
@@ -50,6 +51,22 @@ def missing_parties(review: Review) -> list[Party]:
 def results_ready(review: Review) -> bool:
     """At least one submitted respondent on each side (the reveal rule)."""
     return not missing_parties(review)
+
+
+def disclosure_for(review: Review, audience: Party) -> Disclosure:
+    """What `audience` may see of each side's people in this review (survey.disclosure)."""
+    counts: dict[Party, int] = {p: len(submitted_respondents(review, p)) for p in PARTIES}
+    return Disclosure(audience, review.confidentiality, counts)
+
+
+def score_review(review: Review) -> ReviewResult:
+    """The engine on the review's submitted answers, reasons worded as the setting wants.
+
+    Every caller that shows or keeps reasons scores through here, so a stored reason and
+    a shown one never differ in how they speak of a side below the threshold.
+    """
+    side_worded = disclosure_for(review, "vendor").side_worded()
+    return score(questionnaire_for(review), review_answers_for(review), side_worded)
 
 
 def review_answers_for(review: Review) -> ReviewAnswers:
@@ -145,16 +162,19 @@ def _proposal(questionnaire: Questionnaire, review: Review, proposal: Proposal) 
     question = questionnaire.question(proposal.question)
     asked = question.text_for(proposal.party, review.vendor_name, review.client_name)
     title, detail = proposal_title(proposal.question, proposal.text)
+    org = review.vendor_name if proposal.party == "vendor" else review.client_name
+    # kept in the plan, which both sides read: named only when names reach the other side
+    who = disclosure_for(review, proposal.party).shared_label(proposal.party, proposal.name, org)
     return Pending(
         proposal_key(proposal.party, proposal.question, proposal.text),
         "proposal",
         proposal.question,
         title,
         detail,
-        f"In answer to: {asked} ({proposal.respondent})",
+        f"In answer to: {asked} ({who})",
         question.proposal_owner,
         proposal.party,
-        proposal.respondent,
+        who,
     )
 
 
@@ -210,6 +230,7 @@ class Comparison:
     questionnaire: Questionnaire
     answers: ReviewAnswers
     result: ReviewResult
+    disclosure: Disclosure
     numbers: dict[str, Any]  # the engine's JSON (rounded), the single source of shown numbers
     labels: dict[str, str]
     level_titles: dict[str, str]
@@ -256,23 +277,29 @@ class Comparison:
         return sorted(wide, key=lambda d: -abs(d["gap"]))[:count]
 
 
-def build_comparison(review: Review) -> Comparison:
-    """Score the review's submitted answers and arrange everything the page shows."""
+def build_comparison(review: Review, audience: Party) -> Comparison:
+    """Score the review's submitted answers and arrange everything `audience` may see.
+
+    `audience` is the side reading (the vendor's pages, or the client's link): what it
+    sees of the other side's people follows :func:`disclosure_for`.
+    """
     questionnaire = questionnaire_for(review)
     answers = review_answers_for(review)
-    result = score(questionnaire, answers)
+    disclosure = disclosure_for(review, audience)
+    result = score(questionnaire, answers, disclosure.side_worded())
     comparison = Comparison(
         review=review,
         questionnaire=questionnaire,
         answers=answers,
         result=result,
+        disclosure=disclosure,
         numbers=result.to_dict(),
         labels={p: questionnaire.parties.label(p) for p in PARTIES},
         level_titles={level.id: level.title for level in questionnaire.levels},
         dimension_titles={d.id: d.title for d in questionnaire.dimensions},
     )
     comparison.questions = _question_rows(comparison)
-    comparison.verbatims = _verbatims(questionnaire, answers)
+    comparison.verbatims = _verbatims(questionnaire, answers, disclosure)
     comparison.charts = _charts(comparison, review.public_id)
     return comparison
 
@@ -285,7 +312,7 @@ def _question_text(questionnaire: Questionnaire, question: Question, names: Revi
 
 def _question_rows(comparison: Comparison) -> list[QuestionRow]:
     questionnaire = comparison.questionnaire
-    spreads = party_spreads(questionnaire, comparison.answers)
+    spreads = party_spreads(questionnaire, comparison.answers, comparison.disclosure)
     rows = []
     for entry in comparison.numbers["questions"]:
         question = questionnaire.question(entry["id"])
@@ -318,11 +345,17 @@ def _importance_view(question: Question, status: str | None) -> str | None:
 
 
 def party_spreads(
-    questionnaire: Questionnaire, answers: ReviewAnswers
+    questionnaire: Questionnaire, answers: ReviewAnswers, disclosure: Disclosure
 ) -> dict[str, dict[str, tuple[float, float] | None]]:
-    """Per question and party, the lowest and highest respondent score (engine, one by one)."""
+    """Per question and party, the lowest and highest respondent score (engine, one by one).
+
+    A party whose people the audience may not see one by one (below the threshold) has no
+    range at all: with two people, the lowest and highest *are* their answers.
+    """
     singles: dict[str, list[dict[str, Any]]] = {p: [] for p in PARTIES}
     for party in PARTIES:
+        if not disclosure.shows_people_of(party):
+            continue
         for person in answers.respondents(party):
             alone = ReviewAnswers(
                 answers.vendor_org,
@@ -344,8 +377,15 @@ def party_spreads(
     return spreads
 
 
-def _verbatims(questionnaire: Questionnaire, answers: ReviewAnswers) -> list[Verbatim]:
-    """Text answers and unscored choices (relationship types ...), per party, in file order."""
+def _verbatims(
+    questionnaire: Questionnaire, answers: ReviewAnswers, disclosure: Disclosure
+) -> list[Verbatim]:
+    """Text answers and unscored choices (relationship types ...), per party, in file order.
+
+    Each answer is signed as the audience may see its author (:meth:`Disclosure.label`).
+    Where names are hidden, a side's answers to each question are sorted by their text,
+    so their order does not tie one person's answers together across questions.
+    """
     shown = [
         q
         for q in questionnaire.questions()
@@ -354,10 +394,10 @@ def _verbatims(questionnaire: Questionnaire, answers: ReviewAnswers) -> list[Ver
     visible = {
         p: [
             (
-                f"{person.name or f'Respondent {i}'}",
+                disclosure.label(p, person.name, answers.org(p)),
                 visible_answers(questionnaire, p, person.answers),
             )
-            for i, person in enumerate(answers.respondents(p), start=1)
+            for person in answers.respondents(p)
         ]
         for p in PARTIES
     }
@@ -370,6 +410,8 @@ def _verbatims(questionnaire: Questionnaire, answers: ReviewAnswers) -> list[Ver
                 for who, seen in visible[party]
                 if seen.get(question.id) not in (None, "", [])
             ]
+            if not disclosure.shows_names_of(party):
+                per[party].sort(key=lambda pair: pair[1])
         if any(per.values()):
             text = _question_text(questionnaire, question, answers)
             rows.append(Verbatim(question.id, text, question.kind, per))

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from survey.dates import bounded_date_field
-from survey.models import ACTION_OWNERS, ACTION_STATUSES
+from survey.models import ACTION_OWNERS, ACTION_STATUSES, AUTHOR_NAME_MAX
 
 OWNER_CHOICES = [SelectChoice(o, o.capitalize()) for o in ACTION_OWNERS]
 STATUS_CHOICES = [SelectChoice(s, s.replace("_", " ").capitalize()) for s in ACTION_STATUSES]
@@ -47,11 +47,21 @@ class ActionForm(FlaskForm):
         }
 
 
+def _author_name() -> StringField:
+    return StringField(
+        "Your name (optional)",
+        validators=[Optional(), Length(max=AUTHOR_NAME_MAX)],
+        description="Shown with what you write. Left empty, it says someone at your organisation.",
+        render_kw={"autocomplete": "name"},
+    )
+
+
 class ProposeForm(FlaskForm):
     """The client proposes a new action through its link."""
 
     title = _title()
     detail = _detail()
+    author_name = _author_name()
 
 
 class CommentForm(FlaskForm):
@@ -59,6 +69,20 @@ class CommentForm(FlaskForm):
         "Comment",
         validators=[DataRequired("Write a comment first."), Length(max=TEXT_MAX)],
     )
+
+
+class LinkCommentForm(CommentForm):
+    """A comment through the client's link, signed with the name the person gives."""
+
+    author_name = _author_name()
+
+
+def link_comment_form(item_public_id: str, author_name: str | None = None) -> LinkCommentForm:
+    """The client's comment form of one plan item (prefixed as :func:`comment_form`)."""
+    form = LinkCommentForm(prefix=f"c-{item_public_id}-")
+    if not form.is_submitted() and author_name:
+        form.author_name.data = author_name
+    return form
 
 
 def comment_form(item_public_id: str) -> CommentForm:

@@ -14,6 +14,7 @@ from survey.extensions import db
 from survey.models import (
     ACTION_OWNERS,
     ACTION_STATUSES,
+    AUTHOR_NAME_MAX,
     ActionComment,
     ActionEvent,
     ActionItem,
@@ -45,17 +46,27 @@ class PlanError(ValueError):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a change: a vendor user, or (user None) the client's shared link."""
+    """Who makes a change: a vendor user, or (user None) someone through the client's link,
+    with the name they gave (optional; shown as "someone at {client}" when empty)."""
 
     user: User | None
+    name: str | None = None
 
     @property
     def via_link(self) -> bool:
         return self.user is None
 
+    @property
+    def author_name(self) -> str | None:
+        """The name kept with a change through the link (none for a vendor user)."""
+        if not self.via_link:
+            return None
+        given = " ".join((self.name or "").split())[:AUTHOR_NAME_MAX]
+        return given or None
+
     @classmethod
-    def client_link(cls) -> Actor:
-        return cls(user=None)
+    def client_link(cls, name: str | None = None) -> Actor:
+        return cls(user=None, name=name)
 
 
 def _stamp(item: ActionItem, actor: Actor, *, created: bool = False) -> None:
@@ -76,6 +87,7 @@ def _record(review: Review, actor: Actor, what: str, item: ActionItem | None = N
             item=item,
             user_id=actor.user.id if actor.user else None,
             via_link=actor.via_link,
+            author_name=actor.author_name,
             what=what,
             at=utcnow(),
         )
@@ -216,6 +228,7 @@ def propose_action(review: Review, actor: Actor, title: str, detail: str | None)
         proposed_by="client",
         status="proposed",
         owner="joint",
+        author_name=actor.author_name,
         **checked,
     )
     db.session.add(item)
@@ -234,6 +247,7 @@ def comment_on_action(item: ActionItem, actor: Actor, text: str) -> ActionCommen
         item=item,
         user_id=actor.user.id if actor.user else None,
         via_link=actor.via_link,
+        author_name=actor.author_name,
         text=text,
         at=utcnow(),
     )

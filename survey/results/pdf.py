@@ -3,10 +3,14 @@
 Why a child process: WeasyPrint can take long on a large review, and a web worker must
 never hang on it; the child (:mod:`survey.results.pdf_worker`) is killed after
 ``SURVEY_PDF_TIMEOUT`` seconds (60 by default) and the person gets a clear page instead.
+The child is told the parent's pid and dies with it (see
+:func:`survey.results.pdf_worker.die_with_parent`), so a gunicorn worker killed mid-render
+leaves no renderer behind.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +28,8 @@ class PdfTimeout(PdfError):
 
 def render_pdf(html: str, static_dir: Path, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """Render in a child process with a time limit; PdfTimeout or PdfError on failure."""
-    command = [sys.executable, "-m", "survey.results.pdf_worker", str(static_dir)]
+    parent = str(os.getpid())
+    command = [sys.executable, "-m", "survey.results.pdf_worker", str(static_dir), parent]
     try:
         done = subprocess.run(
             command,

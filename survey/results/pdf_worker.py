@@ -5,12 +5,16 @@ ever allowed to read the app's own static files, from disk, never ``file://`` pa
 network or ``data:`` URLs. This module is imported only by the child (and tests), so web
 workers never load WeasyPrint.
 
-Run as ``python -m survey.results.pdf_worker STATIC_DIR``: HTML on stdin, PDF on stdout.
+Run as ``python -m survey.results.pdf_worker STATIC_DIR [PARENT_PID]``: HTML on stdin, PDF
+on stdout. With PARENT_PID the child dies as soon as that process does.
 """
 
 from __future__ import annotations
 
+import ctypes
 import mimetypes
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -67,13 +71,36 @@ def html_to_pdf(html: str, static_dir: Path) -> bytes:
     return document.write_pdf()  # type: ignore[no-any-return]
 
 
+#: prctl(2) option: the signal this process gets when the thread that started it ends.
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux), and check it is alive.
+
+    The check closes the gap before prctl: a parent that died first has made this process
+    an orphan, whose parent pid is no longer the one it was given. The kernel sends the
+    signal when the *thread* that started the child ends; in a threaded gunicorn worker
+    that thread waits for the child in :func:`survey.results.pdf.render_pdf`, so the signal
+    comes only with the worker's death.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent_pid:
+        raise SystemExit("the process that asked for this report has ended")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Child entry point: HTML on stdin, PDF on stdout."""
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        usage = "usage: python -m survey.results.pdf_worker STATIC_DIR < report.html"
+    if len(args) not in (1, 2):
+        usage = "usage: python -m survey.results.pdf_worker STATIC_DIR [PARENT_PID] < report.html"
         print(usage, file=sys.stderr)
         return 2
+    if len(args) == 2:
+        die_with_parent(int(args[1]))
     html = sys.stdin.buffer.read().decode("utf-8")
     sys.stdout.buffer.write(html_to_pdf(html, Path(args[0])))
     sys.stdout.buffer.flush()

@@ -25,16 +25,16 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from survey.access import review_in_my_organisation
-from survey.domain.scoring import score
+from survey.domain.model import Party
 from survey.extensions import db, limiter
 from survey.models import ActionEvent, ActionItem, Review, ShareLink
-from survey.questionnaires import questionnaire_for
 from survey.respond.links import add_link_headers, find_shared_link
 from survey.results import exports, operations
 from survey.results.data import (
@@ -45,13 +45,14 @@ from survey.results.data import (
     pending_items,
     plan_items,
     results_ready,
-    review_answers_for,
+    score_review,
 )
 from survey.results.forms import (
     ActionForm,
     NextReviewForm,
     ProposeForm,
     comment_form,
+    link_comment_form,
 )
 from survey.results.operations import Actor, PlanError
 from survey.results.pdf import DEFAULT_TIMEOUT, PdfError, PdfTimeout, render_pdf
@@ -185,7 +186,7 @@ def page(public_id: str) -> ResponseReturnValue:
     if not results_ready(review):
         return _waiting(review, "vendor")
     return render_template(
-        "results/vendor.html", **_vendor_context(review, build_comparison(review))
+        "results/vendor.html", **_vendor_context(review, build_comparison(review, "vendor"))
     )
 
 
@@ -205,8 +206,7 @@ def decide_pending(public_id: str, key: str) -> ResponseReturnValue:
     """Accept (possibly edited) or decline one engine suggestion or answer's proposal."""
     review = review_in_my_organisation(public_id)
     _ready_or_404(review)
-    result = score(questionnaire_for(review), review_answers_for(review))
-    pending = {p.key: p for p in pending_items(review, result)}
+    pending = {p.key: p for p in pending_items(review, score_review(review))}
     target = pending.get(key)
     if target is None:
         flash("That suggestion was already decided.", "info")
@@ -307,7 +307,7 @@ def vendor_pdf(public_id: str) -> ResponseReturnValue:
     """The report as PDF, for the vendor."""
     review = review_in_my_organisation(public_id)
     _ready_or_404(review)
-    return _pdf_response(review)
+    return _pdf_response(review, "vendor")
 
 
 @bp.route("/reviews/<public_id>/results/export.json")
@@ -315,7 +315,9 @@ def export_json(public_id: str) -> ResponseReturnValue:
     """The submitted answers as an answers file (`survey score` reproduces the page)."""
     review = review_in_my_organisation(public_id)
     _ready_or_404(review)
-    return _download(exports.export_json(review), "application/json", review, "answers.json")
+    return _download(
+        exports.export_json(review, "vendor"), "application/json", review, "answers.json"
+    )
 
 
 @bp.route("/reviews/<public_id>/results/answers.csv")
@@ -323,7 +325,7 @@ def export_csv(public_id: str) -> ResponseReturnValue:
     """Every submitted answer as CSV, formulas neutralised."""
     review = review_in_my_organisation(public_id)
     _ready_or_404(review)
-    return _download(exports.export_csv(review), "text/csv", review, "answers.csv")
+    return _download(exports.export_csv(review, "vendor"), "text/csv", review, "answers.csv")
 
 
 def _filename(review: Review, suffix: str) -> str:
@@ -380,9 +382,12 @@ def _report_html(review: Review, comparison: Comparison) -> str:
     )
 
 
-def _pdf_response(review: Review) -> ResponseReturnValue:
-    """Render in a child process; a clear page (503) when it fails or runs out of time."""
-    html = _report_html(review, build_comparison(review))
+def _pdf_response(review: Review, audience: Party) -> ResponseReturnValue:
+    """Render in a child process; a clear page (503) when it fails or runs out of time.
+
+    The report is made for the side downloading it (`audience`), as its page is.
+    """
+    html = _report_html(review, build_comparison(review, audience))
     timeout = float(current_app.config.get("SURVEY_PDF_TIMEOUT", DEFAULT_TIMEOUT))
     try:
         pdf = render_pdf(html, Path(current_app.static_folder or "static"), timeout=timeout)
@@ -407,8 +412,10 @@ def _client_context(token: str, review: Review, comparison: Comparison) -> dict[
         "token": token,
         "items": items,
         "notice_at": _notice_at(items, []),
-        "comment_forms": {i.public_id: comment_form(i.public_id) for i in items},
-        "propose_form": ProposeForm(prefix="propose", formdata=None),
+        "comment_forms": {
+            i.public_id: link_comment_form(i.public_id, _author_name(review)) for i in items
+        },
+        "propose_form": _propose_form(review),
         "history": _history(review),
     }
 
@@ -421,8 +428,35 @@ def shared_page(token: str) -> ResponseReturnValue:
     if not results_ready(review):
         return _waiting(review, "client")
     return render_template(
-        "results/client.html", **_client_context(token, review, build_comparison(review))
+        "results/client.html",
+        **_client_context(token, review, build_comparison(review, "client")),
     )
+
+
+def _author_key(review: Review) -> str:
+    return f"author-name:{review.public_id}"
+
+
+def _author_name(review: Review) -> str | None:
+    """The name this browser last signed a comment or proposal with on this review."""
+    remembered = session.get(_author_key(review))
+    return remembered if isinstance(remembered, str) else None
+
+
+def _remember_author(review: Review, name: str | None) -> Actor:
+    """Keep the name given (in the signed session cookie) and act under it through the link."""
+    actor = Actor.client_link(name)
+    if actor.author_name:
+        session[_author_key(review)] = actor.author_name
+    else:
+        session.pop(_author_key(review), None)
+    return actor
+
+
+def _propose_form(review: Review) -> ProposeForm:
+    form = ProposeForm(prefix="propose", formdata=None)
+    form.author_name.data = _author_name(review)
+    return form
 
 
 def _back_to_link(token: str, anchor: str = "plan") -> ResponseReturnValue:
@@ -436,9 +470,10 @@ def shared_comment(token: str, item_id: str) -> ResponseReturnValue:
     _, review = _client_review(token)
     _ready_or_404(review)
     item = _item(review, item_id)
-    form = comment_form(item.public_id)
+    form = link_comment_form(item.public_id)
     if form.validate_on_submit():
-        operations.comment_on_action(item, Actor.client_link(), form.text.data or "")
+        actor = _remember_author(review, form.author_name.data)
+        operations.comment_on_action(item, actor, form.text.data or "")
         flash("Thank you, your comment was added.", "success")
     else:
         _flash_errors(form)
@@ -453,9 +488,8 @@ def shared_propose(token: str) -> ResponseReturnValue:
     _ready_or_404(review)
     form = ProposeForm(prefix="propose")
     if form.validate_on_submit():
-        item = operations.propose_action(
-            review, Actor.client_link(), form.title.data or "", form.detail.data
-        )
+        actor = _remember_author(review, form.author_name.data)
+        item = operations.propose_action(review, actor, form.title.data or "", form.detail.data)
         flash("Thank you, your proposal was added to the plan.", "success")
         return _back_to_link(token, f"item-{item.public_id}")
     _flash_errors(form)
@@ -468,4 +502,4 @@ def shared_pdf(token: str) -> ResponseReturnValue:
     """The report as PDF, for the client (when the vendor shares results)."""
     _, review = _client_review(token)
     _ready_or_404(review)
-    return _pdf_response(review)
+    return _pdf_response(review, "client")

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from survey.dates import bounded_date_field
+from survey.disclosure import THRESHOLD_DEFAULT, THRESHOLD_MAX, THRESHOLD_MIN, Confidentiality
 
 
 def not_in_the_past(form: FlaskForm, field: DateField) -> None:
@@ -26,7 +28,38 @@ def _due_field() -> DateField:
     )
 
 
-class NewReviewForm(FlaskForm):
+THRESHOLD_CHOICES = [
+    SelectChoice(n, "1 person (no threshold)" if n == 1 else f"{n} people")
+    for n in range(THRESHOLD_MIN, THRESHOLD_MAX + 1)
+]
+
+
+class ConfidentialityForm(FlaskForm):
+    """Who sees what: names to the other side, and the anonymity threshold."""
+
+    names_to_other_side = BooleanField(
+        "Show names and roles to the other side",
+        description="Off: each side sees written answers of the other side without names; "
+        "its own side's names it always sees.",
+    )
+    anonymity_threshold = SelectField(
+        "Anonymity threshold",
+        choices=THRESHOLD_CHOICES,
+        coerce=int,
+        default=THRESHOLD_DEFAULT,
+        validate_choice=True,
+        description="Until this many people on a side have submitted, the other side sees "
+        "only that side's combined scores: no ranges, no one person's scores.",
+    )
+
+    def setting(self) -> Confidentiality:
+        """The chosen setting (validated: the threshold is one of the choices)."""
+        return Confidentiality(
+            bool(self.names_to_other_side.data), int(self.anonymity_threshold.data)
+        )
+
+
+class NewReviewForm(ConfidentialityForm):
     questionnaire = SelectField(
         "Questionnaire",
         validators=[DataRequired("Choose a questionnaire.")],

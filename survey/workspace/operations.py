@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app, request
 
+from survey.disclosure import Confidentiality
 from survey.domain.model import PARTIES, Questionnaire
 from survey.extensions import db
 from survey.models import (
@@ -87,8 +88,13 @@ def start_review(
     source: str,
     client_name: str,
     due_on: date | None = None,
+    confidentiality: Confidentiality | None = None,
 ) -> tuple[Review, dict[str, str]]:
-    """Start a review of a client with a questionnaire; returns it with both raw link tokens."""
+    """Start a review of a client with a questionnaire; returns it with both raw link tokens.
+
+    `confidentiality` is who sees what (survey.disclosure); the defaults when None.
+    """
+    setting = confidentiality or Confidentiality()
     client = find_or_create_client(organisation, client_name)
     review = Review(
         organisation=organisation,
@@ -100,6 +106,8 @@ def start_review(
         client_name=client.name,
         status="open",
         due_on=due_on,
+        names_to_other_side=setting.names_to_other_side,
+        anonymity_threshold=setting.anonymity_threshold,
         created_by_id=created_by.id if created_by else None,
     )
     db.session.add(review)
@@ -154,3 +162,56 @@ def set_due_date(review: Review, due_on: date | None) -> None:
     """Set or clear the date answers are due by."""
     review.due_on = due_on
     db.session.commit()
+
+
+class SettingLocked(RuntimeError):
+    """The confidentiality setting can no longer change: someone has started under it."""
+
+
+def confidentiality_locked(review: Review) -> bool:
+    """Whether anyone has started answering: they read the welcome page's promises and
+    may have given their name under them, so the setting then holds for good."""
+    return bool(review.respondents)
+
+
+def set_confidentiality(review: Review, setting: Confidentiality) -> None:
+    """Change who sees what, only while nobody has started answering (else SettingLocked)."""
+    if confidentiality_locked(review):
+        raise SettingLocked("someone has answered under the current setting")
+    review.names_to_other_side = setting.names_to_other_side
+    review.anonymity_threshold = setting.anonymity_threshold
+    db.session.commit()
+
+
+def _delete_review_rows(review: Review) -> None:
+    """Delete a review and everything that hangs off it (answers, links, plan), uncommitted."""
+    from survey.models import ActionComment, ActionEvent, ActionItem, Respondent
+
+    item_ids = sa.select(ActionItem.id).where(ActionItem.review_id == review.id)
+    db.session.execute(sa.delete(ActionComment).where(ActionComment.item_id.in_(item_ids)))
+    db.session.execute(sa.delete(ActionEvent).where(ActionEvent.review_id == review.id))
+    db.session.execute(sa.delete(ActionItem).where(ActionItem.review_id == review.id))
+    for respondent in db.session.scalars(
+        sa.select(Respondent).where(Respondent.review_id == review.id)
+    ):
+        db.session.delete(respondent)  # its answers go with it (cascade)
+    db.session.flush()
+    db.session.execute(sa.delete(ShareLink).where(ShareLink.review_id == review.id))
+    db.session.delete(review)
+
+
+def delete_review(review: Review) -> None:
+    """Delete a review for good: its respondents, answers, shared links and action plan."""
+    _delete_review_rows(review)
+    db.session.commit()
+
+
+def delete_client(client: Client) -> int:
+    """Delete a client with all its reviews (as :func:`delete_review`); how many reviews went."""
+    reviews = list(db.session.scalars(sa.select(Review).where(Review.client_id == client.id)))
+    for review in reviews:
+        _delete_review_rows(review)
+    db.session.flush()
+    db.session.delete(client)
+    db.session.commit()
+    return len(reviews)

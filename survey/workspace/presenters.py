@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import quote
 
+from survey.dates import long_date
+from survey.disclosure import Disclosure
 from survey.domain.effort import Effort, effort, progress
 from survey.domain.model import PARTIES, Party, Questionnaire
 from survey.models import Respondent, Review, ShareLink, as_utc
@@ -63,7 +65,7 @@ def invitation(
     works_until: date | None = None,
 ) -> tuple[str, str]:
     """Subject and body of the ready-to-send invitation for one party."""
-    due = f" by {review.due_on:%A %-d %B %Y}" if review.due_on else ""
+    due = f" by {long_date(review.due_on)}" if review.due_on else ""
     until = ""
     if works_until:
         until = f"\nThis link works until the end of {works_until:%A %-d %B %Y} (UTC).\n"
@@ -134,23 +136,37 @@ class RespondentRow:
 
 
 def respondent_rows(review: Review, questionnaire: Questionnaire) -> list[RespondentRow]:
-    """Every respondent, vendor side first, in the order they started."""
+    """Every respondent, vendor side first, in the order they started.
+
+    The page is the vendor's: the client's people are named only as the review's
+    confidentiality lets the vendor see them (survey.disclosure).
+    """
+    disclosure = Disclosure("vendor", review.confidentiality, {"vendor": 0, "client": 0})
     rows = []
     for party in PARTIES:
         label = questionnaire.parties.label(party)
-        rows += [_row(r, questionnaire, party, label) for r in review.respondents_of(party)]
+        rows += [
+            _row(r, questionnaire, party, label, review, disclosure)
+            for r in review.respondents_of(party)
+        ]
     return rows
 
 
 def _row(
-    respondent: Respondent, questionnaire: Questionnaire, party: Party, label: str
+    respondent: Respondent,
+    questionnaire: Questionnaire,
+    party: Party,
+    label: str,
+    review: Review,
+    disclosure: Disclosure,
 ) -> RespondentRow:
     stored = {a.question_id: a.value for a in respondent.answers}
     answered, asked = progress(questionnaire, party, stored)
+    named = disclosure.shows_names_of(party)
     return RespondentRow(
         party_label=label,
-        name=respondent.name or "Anonymous",
-        role=respondent.role or "",
+        name=disclosure.label(party, respondent.name, review.org_names[party]),
+        role=(respondent.role or "") if named else "",
         started_at=as_utc(respondent.started_at),
         submitted_at=as_utc(respondent.submitted_at),
         answered=answered,

@@ -30,7 +30,13 @@ from survey.models import Client, Review, ShareLink
 from survey.questionnaires import catalogue, questionnaire_for
 from survey.respond.links import live_link_token
 from survey.workspace import operations, portfolio
-from survey.workspace.forms import ConfirmForm, DueDateForm, LinkExpiryForm, NewReviewForm
+from survey.workspace.forms import (
+    ConfidentialityForm,
+    ConfirmForm,
+    DueDateForm,
+    LinkExpiryForm,
+    NewReviewForm,
+)
 from survey.workspace.presenters import (
     default_questionnaire,
     link_panels,
@@ -145,6 +151,7 @@ def new_review() -> ResponseReturnValue:
             item.source,
             form.client_name.data or "",
             form.due_on.data,
+            form.setting(),
         )
         flash("Review started. Send each side its link.", "success")
         return redirect(url_for("workspace.review", public_id=review.public_id))
@@ -166,6 +173,7 @@ def _render_review(
     review: Review,
     due_form: DueDateForm | None = None,
     expiry_forms: dict[str, LinkExpiryForm] | None = None,
+    confidentiality_form: ConfidentialityForm | None = None,
 ) -> str:
     """The review page; a form passed in (refused on POST) is shown with its errors."""
     questionnaire = questionnaire_for(review)
@@ -180,6 +188,8 @@ def _render_review(
         rows=respondent_rows(review, questionnaire),
         due_form=_stored_due_form(review) if due_form is None else due_form,
         expiry_forms=_stored_expiry_forms(review) | (expiry_forms or {}),
+        confidentiality_form=confidentiality_form or _stored_confidentiality_form(review),
+        confidentiality_locked=operations.confidentiality_locked(review),
         action_form=ConfirmForm(),
         results_url=results_url,
         client_results_url=_client_results_url(review),
@@ -190,6 +200,14 @@ def _stored_due_form(review: Review) -> DueDateForm:
     """The due-date form filled from the review, not from whatever else was posted."""
     form = DueDateForm(formdata=None)
     form.due_on.data = review.due_on
+    return form
+
+
+def _stored_confidentiality_form(review: Review) -> ConfidentialityForm:
+    """The confidentiality form filled from the review."""
+    form = ConfidentialityForm(formdata=None, prefix="confidentiality")
+    form.names_to_other_side.data = review.names_to_other_side
+    form.anonymity_threshold.data = review.anonymity_threshold
     return form
 
 
@@ -212,6 +230,12 @@ def _client_results_url(review: Review) -> str | None:
     if token is None:
         return None
     return url_for("shared_results.shared_page", token=token, _external=True)
+
+
+LOCKED_MESSAGE = (
+    "Confidentiality can no longer change: people have started answering under what "
+    "their welcome page promised."
+)
 
 
 def _back(review: Review) -> ResponseReturnValue:
@@ -329,3 +353,19 @@ def set_due(public_id: str) -> ResponseReturnValue:
         flash("Due date saved." if form.due_on.data else "Due date cleared.", "success")
         return _back(review)
     return _render_review(review, due_form=form), 400
+
+
+@bp.route("/reviews/<public_id>/confidentiality", methods=["POST"])
+def set_confidentiality(public_id: str) -> ResponseReturnValue:
+    """Change who sees what, while nobody has started answering yet."""
+    review = review_in_my_organisation(public_id)
+    form = ConfidentialityForm(prefix="confidentiality")
+    if not form.validate_on_submit():
+        return _render_review(review, confidentiality_form=form), 400
+    try:
+        operations.set_confidentiality(review, form.setting())
+    except operations.SettingLocked:
+        flash(LOCKED_MESSAGE, "error")
+        return _back(review)
+    flash("Confidentiality saved: the welcome pages now say so.", "success")
+    return _back(review)
