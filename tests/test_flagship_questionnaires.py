@@ -530,7 +530,7 @@ def test_a_version_1_review_still_scores_and_renders_after_the_file_changed(
         assert row.questionnaire_source == FLAGSHIP_V1.read_text(encoding="utf-8")
         pinned = questionnaire_for(row)
         assert pinned.version == 1 and pinned.question("strategy-12-months")
-        exported = parse_answers(export_json(row), "export.json", pinned)
+        exported = parse_answers(export_json(row, "vendor"), "export.json", pinned)
         expected = score(pinned, load_answers(str(DEMO_V1), pinned)).to_dict()
         assert score(pinned, exported).to_dict()["levels"] == expected["levels"]
     login(client, vendor_a)
