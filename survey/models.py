@@ -198,7 +198,12 @@ class Review(db.Model):  # type: ignore[name-defined,misc]
     client_name: Mapped[str] = mapped_column(sa.String(200))
     status: Mapped[str] = mapped_column(sa.String(10), default="open")
     due_on: Mapped[date | None] = mapped_column(sa.Date)
-    client_sees_results: Mapped[bool] = mapped_column(default=True)
+    #: Submitted respondents each side needs before the results open (to the vendor first).
+    min_respondents: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: When the vendor last shared the results with the client; None while not shared.
+    shared_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    #: When the vendor last stopped sharing them (None if it never did).
+    unshared_at: Mapped[datetime | None] = mapped_column(Timestamp)
     #: Confidentiality (see :mod:`survey.disclosure`), chosen at the start and locked once
     #: anyone has started answering: names to the other side, and the anonymity threshold.
     names_to_other_side: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -211,6 +216,7 @@ class Review(db.Model):  # type: ignore[name-defined,misc]
 
     organisation: Mapped[Organisation] = relationship(back_populates="reviews")
     client: Mapped[Client] = relationship(back_populates="reviews")
+    created_by: Mapped[User | None] = relationship()
     links: Mapped[list[ShareLink]] = relationship(back_populates="review", order_by="ShareLink.id")
     respondents: Mapped[list[Respondent]] = relationship(
         back_populates="review", order_by="Respondent.id"
@@ -221,9 +227,9 @@ class Review(db.Model):  # type: ignore[name-defined,misc]
         """Whether respondents may still start, change and submit answers."""
         return self.status == "open"
 
-    def current_link(self, party: str) -> ShareLink | None:
-        """The party's newest shared link (possibly revoked), or None before any was issued."""
-        mine = [link for link in self.links if link.party == party]
+    def current_link(self, party: str, purpose: str = "survey") -> ShareLink | None:
+        """The party's newest link of this purpose (possibly revoked), or None before any."""
+        mine = [link for link in self.links if link.party == party and link.purpose == purpose]
         return mine[-1] if mine else None
 
     def respondents_of(self, party: str) -> list[Respondent]:
@@ -241,8 +247,19 @@ class Review(db.Model):  # type: ignore[name-defined,misc]
         return {"vendor": self.vendor_name, "client": self.client_name}
 
 
+#: What a capability link opens: a party's survey, or the client's results page.
+LINK_PURPOSES = ("survey", "results")
+#: A review's links by the name its page and URLs give them: (party, purpose).
+LINK_SLOTS = {
+    "vendor": ("vendor", "survey"),
+    "client": ("client", "survey"),
+    "results": ("client", "results"),
+}
+
+
 class ShareLink(db.Model):  # type: ignore[name-defined,misc]
-    """The shared link of one party of a review; revoking and reissuing makes a new row.
+    """A capability link of a review: one party's survey link, or the client's results link
+    (`purpose`); revoking and reissuing makes a new row, so each purpose has its own history.
 
     Why a salt: the vendor must be able to see and copy a shared link on the review page
     at any time, not only once at creation, yet the database should not hold the token.
@@ -256,6 +273,7 @@ class ShareLink(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id"), index=True)
     party: Mapped[str] = mapped_column(sa.String(10))
+    purpose: Mapped[str] = mapped_column(sa.String(10), default="survey", server_default="survey")
     salt: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_salt)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
@@ -263,6 +281,11 @@ class ShareLink(db.Model):  # type: ignore[name-defined,misc]
     revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     review: Mapped[Review] = relationship(back_populates="links")
+
+    @property
+    def is_replaced(self) -> bool:
+        """Whether a newer link of the same party and purpose took this one's place."""
+        return self.review.current_link(self.party, self.purpose) is not self
 
     @property
     def is_active(self) -> bool:
@@ -375,6 +398,10 @@ class ActionItem(db.Model):  # type: ignore[name-defined,misc]
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     updated_via_link: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    #: A client proposal's own words, kept as written while the vendor edits the item.
+    client_said: Mapped[str | None] = mapped_column(sa.Text)
+    #: The vendor's response to a client proposal, shown beside it once results are shared.
+    vendor_response: Mapped[str | None] = mapped_column(sa.Text)
 
     review: Mapped[Review] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

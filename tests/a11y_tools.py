@@ -57,11 +57,17 @@ class PageSpec:
 class Site:
     """What :func:`seed` made: ids and raw tokens the page list is built from."""
 
-    ready_review: str = ""  # both sides submitted: results exist
+    ready_review: str = ""  # both sides submitted: results exist, shared with the client
     open_review: str = ""  # collecting, nobody submitted, due by a date
     fresh_review: str = ""  # nobody has answered: its confidentiality can still change
-    ready_client_token: str = ""
-    open_client_token: str = ""
+    ready_client_token: str = ""  # the results link of the ready review
+    open_client_token: str = ""  # the results link of the collecting review
+    prepared_review: str = ""  # both sides submitted, open to the vendor only
+    prepared_results_token: str = ""
+    prepared_done: str = ""  # a client respondent's resume token there (submitted)
+    withdrawn_results_token: str = ""  # shared, then the vendor stopped sharing
+    replaced_results_token: str = ""  # a results link replaced by a newer one (410)
+    revoked_results_token: str = ""  # a revoked results link (410)
     closed_vendor_token: str = ""
     open_tokens: dict[str, str] = field(default_factory=dict)  # party -> shared link token
     complete: dict[str, str] = field(default_factory=dict)  # party -> resume token, all answered
@@ -115,30 +121,51 @@ def seed(app: Flask) -> Site:
                 owner.organisation, owner, loaded.questionnaire, loaded.source, client, due
             )
 
+        def answer_all(review: Any) -> dict[str, str]:
+            """Everyone of the example answers and submits; a resume token per party."""
+            done = {}
+            for party in ("vendor", "client"):
+                link = review.current_link(party)
+                assert link is not None
+                for given in answers[party]:
+                    respondent, token = respond_ops.start_response(link, "Kim Example", "Lead")
+                    respond_ops.save_answers(respondent, questionnaire, given)
+                    respond_ops.submit_response(respondent, questionnaire)
+                    done[party] = token
+            return done
+
         ready, tokens = start("Globex")
         questionnaire = questionnaire_for(ready)
-        site.ready_review, site.ready_client_token = ready.public_id, tokens["client"]
+        site.ready_review, site.ready_client_token = ready.public_id, tokens["results"]
         site.ready_client = ready.client.public_id
-        for party in ("vendor", "client"):
-            link = ready.current_link(party)
-            assert link is not None
-            for given in answers[party]:
-                respondent, token = respond_ops.start_response(link, "Kim Example", "Lead")
-                respond_ops.save_answers(respondent, questionnaire, given)
-                respond_ops.submit_response(respondent, questionnaire)
-                site.done[party] = token
+        site.done = answer_all(ready)
         result = build_comparison(ready, "vendor").result
         first, *rest = pending_items(ready, result)
         actor = plan_ops.Actor(user=db.session.get(User, user.id))
         item = plan_ops.accept_action(ready, first, actor)
         plan_ops.comment_on_action(item, actor, "We start with this one.")
-        plan_ops.propose_action(ready, plan_ops.Actor.client_link("Hiro"), "Meet monthly", None)
+        proposal = plan_ops.propose_action(
+            ready, plan_ops.Actor.client_link("Hiro"), "Meet monthly", None
+        )
+        plan_ops.respond_to_proposal(proposal, actor, "Yes: every first Monday, from May.")
+        plan_ops.share_results(ready, actor)
         site.plan_item = item.public_id
+
+        prepared, tokens = start("Vandelay")
+        site.prepared_review, site.prepared_results_token = prepared.public_id, tokens["results"]
+        site.prepared_done = answer_all(prepared)["client"]
+        plan_ops.propose_action(prepared, plan_ops.Actor.client_link(), "Fewer reports", None)
+
+        withdrawn, tokens = start("Soylent")
+        answer_all(withdrawn)
+        plan_ops.share_results(withdrawn, actor)
+        plan_ops.stop_sharing(withdrawn, actor)
+        site.withdrawn_results_token = tokens["results"]
 
         collecting, tokens = start("Initrode", date(2031, 1, 17))
         site.open_review, site.open_tokens = collecting.public_id, tokens
         site.open_client = collecting.client.public_id
-        site.open_client_token = tokens["client"]
+        site.open_client_token = tokens["results"]
         for party in ("vendor", "client"):
             link = collecting.current_link(party)
             assert link is not None
@@ -154,6 +181,9 @@ def seed(app: Flask) -> Site:
         closed, tokens = start("Umbrella")
         workspace_ops.close_review(closed)
         site.closed_vendor_token = tokens["vendor"]
+        site.replaced_results_token = tokens["results"]
+        site.revoked_results_token = workspace_ops.reissue_link(closed, "results")
+        workspace_ops.revoke_link(closed, "results")
     return site
 
 
@@ -186,8 +216,13 @@ def respondent_pages(site: Site) -> list[PageSpec]:
             PageSpec(f"{party} submit refused", empty_review, 422, data={}, via=empty_review)
         )
         specs.append(PageSpec(f"{party} done", f"/r/resume/{site.done[party]}/done"))
+    specs.append(
+        PageSpec("client done, results being prepared", f"/r/resume/{site.prepared_done}/done")
+    )
     specs.append(PageSpec("closed collection", f"/r/{site.closed_vendor_token}", 403))
     specs.append(PageSpec("unknown link", "/r/this-link-does-not-exist", 404))
+    specs.append(PageSpec("revoked link", f"/r/{site.revoked_results_token}/results", 410))
+    specs.append(PageSpec("replaced link", f"/r/{site.replaced_results_token}/results", 410))
     return specs
 
 
@@ -200,6 +235,13 @@ def results_pages(site: Site) -> list[PageSpec]:
         PageSpec("vendor results waiting", waiting, login=True),
         PageSpec("client results", f"/r/{site.ready_client_token}/results"),
         PageSpec("client results waiting", f"/r/{site.open_client_token}/results"),
+        PageSpec(
+            "vendor results being prepared",
+            f"/reviews/{site.prepared_review}/results",
+            login=True,
+        ),
+        PageSpec("client results being prepared", f"/r/{site.prepared_results_token}/results"),
+        PageSpec("client results no longer shared", f"/r/{site.withdrawn_results_token}/results"),
     ]
 
 
@@ -245,6 +287,17 @@ def workspace_pages(site: Site) -> list[PageSpec]:
             f"/reviews/{site.open_review}/links/vendor/reissue",
             login=True,
         ),
+        PageSpec(
+            "confirm revoking the results link",
+            f"/reviews/{site.open_review}/links/results/revoke",
+            login=True,
+        ),
+        PageSpec(
+            "confirm replacing the results link",
+            f"/reviews/{site.open_review}/links/results/reissue",
+            login=True,
+        ),
+        PageSpec("review being prepared", f"/reviews/{site.prepared_review}", login=True),
         PageSpec("client with a trend", f"/clients/{site.ready_client}", login=True),
         PageSpec("client without results", f"/clients/{site.open_client}", login=True),
         PageSpec(

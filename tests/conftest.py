@@ -100,7 +100,7 @@ class Persona:
 
 @dataclass(frozen=True)
 class MadeReview:
-    """A started review: its ids and the two raw shared-link tokens (vendor, client)."""
+    """A started review: its ids and the raw tokens of its links (vendor, client, results)."""
 
     id: int
     public_id: str
@@ -114,6 +114,11 @@ class MadeReview:
     @property
     def client_token(self) -> str:
         return self.tokens["client"]
+
+    @property
+    def results_token(self) -> str:
+        """The client's results link (its own, apart from the survey links)."""
+        return self.tokens["results"]
 
 
 @dataclass(frozen=True)
@@ -256,6 +261,21 @@ def make_respondent(app: Flask) -> Callable[..., MadeRespondent]:
             return MadeRespondent(respondent.id, respondent.public_id, party, token)
 
     return make
+
+
+@pytest.fixture
+def share_results(app: Flask) -> Callable[[MadeReview], None]:
+    """`share_results(review)`: the vendor shares the results with the client (staged reveal)."""
+
+    def share(review: MadeReview) -> None:
+        from survey.results import operations as results_ops
+
+        with app.app_context():
+            row = db.session.get(Review, review.id)
+            assert row is not None
+            results_ops.share_results(row, results_ops.Actor(user=row.created_by))
+
+    return share
 
 
 @pytest.fixture

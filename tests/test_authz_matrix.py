@@ -11,7 +11,11 @@ in or not and hold no capability token: token parameters get an unknown token, e
 invitation link, which anyone who received the email holds. Token personas (the client link
 of X, the client link of Y, the vendor link of X, a revoked link) hold no session and put
 their own token into every token parameter (a shared link where a shared link goes; the
-resume token of a respondent who started through that link where a resume token goes). The
+resume token of a respondent who started through that link where a resume token goes).
+Results-link personas hold the client's results link of a review in each state of the
+staged reveal (survey.reveal): X and Y shared, one being prepared (open to the vendor
+only), one no longer shared, one still collecting, and a revoked and a replaced results
+link (410). The
 respondent of a replaced link submitted through X's first client link, which the vendor then
 replaced: they keep their own resume link (read-only now) and nothing else. Every
 other parameter names review X's things (public id, action item, pending suggestion): an
@@ -64,6 +68,7 @@ class World:
     replaced: dict[str, str] = field(default_factory=dict)  # X's old client link, its respondent
     resume: dict[str, str] = field(default_factory=dict)  # "x-client" ... -> resume token
     invite: str = ""
+    results: dict[str, str] = field(default_factory=dict)  # results-link persona -> token
     client_of_x: str = ""  # public id of X's client organisation (in org A's portfolio)
     item_x: str = ""  # an action item of X (a client proposal)
     pending_x: str = ""  # a pending suggestion key of X
@@ -114,13 +119,19 @@ def build_world() -> World:
     world.replaced = {"link": world.x_tokens["client"], "resume": _submit_everyone(x)}
     world.x_tokens["client"] = workspace_ops.reissue_link(x, "client")
     _submit_everyone(y)
+    for shared in (x, y):
+        results_ops.share_results(shared, results_ops.Actor(user=shared.created_by))
     world.resume = {
         "x-client": _draft(x, "client"),
         "x-vendor": _draft(x, "vendor"),
         "y-client": _draft(y, "client"),
     }
-    revoked, _ = _review(user_a, "Hooli")
+    revoked, hooli = _review(user_a, "Hooli")
     world.revoked = _tokens_then_revoke(revoked)
+    world.results = {"results_x": world.x_tokens["results"], "results_y": world.y_tokens["results"]}
+    world.results.update(_reveal_states(user_a))
+    world.results["results_revoked"] = hooli["results"]
+    workspace_ops.revoke_link(revoked, "results")
     _, world.invite = auth_ops.invite_colleague(user_a, "new@acme.example")
     item = results_ops.propose_action(x, results_ops.Actor.client_link(), "Meet monthly", None)
     world.item_x = item.public_id
@@ -130,6 +141,25 @@ def build_world() -> World:
     world.review_x, world.review_y = x.public_id, y.public_id
     world.client_of_x = x.client.public_id
     return world
+
+
+def _reveal_states(owner: User) -> dict[str, str]:
+    """Results links of reviews being prepared, no longer shared, still collecting; and a
+    results link replaced by a newer one."""
+    preparing, tokens = _review(owner, "Initrode")
+    _submit_everyone(preparing)
+    found = {"results_replaced": tokens["results"]}
+    found["results_preparing"] = workspace_ops.reissue_link(preparing, "results")
+    withdrawn, tokens = _review(owner, "Vandelay")
+    _submit_everyone(withdrawn)
+    actor = results_ops.Actor(user=owner)
+    results_ops.share_results(withdrawn, actor)
+    results_ops.stop_sharing(withdrawn, actor)
+    found["results_withdrawn"] = tokens["results"]
+    collecting, tokens = _review(owner, "Soylent")
+    _draft(collecting, "client")
+    found["results_collecting"] = tokens["results"]
+    return found
 
 
 def _tokens_then_revoke(review: Review) -> str:
@@ -151,7 +181,16 @@ PERSONAS = (
     "vendor_x",
     "revoked",
     "replaced",
+    "results_x",
+    "results_y",
+    "results_preparing",
+    "results_withdrawn",
+    "results_collecting",
+    "results_revoked",
+    "results_replaced",
 )
+#: Results links that answer 410 wherever they go (revoked, or replaced by a newer one).
+GONE_RESULTS = {"results_revoked": 410, "results_replaced": 410}
 UNKNOWN = new_token()  # a well-formed token that opens nothing
 
 
@@ -171,6 +210,8 @@ def token_for(persona: str, kind: str, world: World) -> str:
     }
     if persona in held:
         return held[persona].get(kind, held[persona]["link"])
+    if persona in world.results:
+        return world.results[persona]
     return world.invite if kind == "invite" else UNKNOWN
 
 
@@ -249,9 +290,10 @@ EXPECTED: dict[str, Row] = {
     "workspace.set_due": Row(post=vendor_only(302)),
     "workspace.set_confidentiality": Row(post=vendor_only(302)),
     # respondent journey: shared link
+    # (a revoked or replaced survey link answers 410; a results link opens no survey: 404)
     "respond.welcome": Row(
-        get=link_only(client_x=200, client_y=200, vendor_x=200),
-        post=link_only(client_x=302, client_y=302, vendor_x=302),
+        get=link_only(client_x=200, client_y=200, vendor_x=200, revoked=410, replaced=410),
+        post=link_only(client_x=302, client_y=302, vendor_x=302, revoked=410, replaced=410),
     ),
     # respondent journey: personal resume link (the replaced link's respondent has submitted:
     # their own pages are read-only and lead to the thank-you page)
@@ -282,14 +324,30 @@ EXPECTED: dict[str, Row] = {
     "results.edit": Row(get=vendor_only(200), post=vendor_only(302)),
     "results.comment": Row(post=vendor_only(302)),
     "results.next_review": Row(post=vendor_only(302)),
+    "results.respond": Row(post=vendor_only(302)),  # item X is a client proposal
+    "results.share": Row(post=vendor_only(302)),
+    "results.unshare": Row(post=vendor_only(302)),
     "results.vendor_pdf": Row(get=vendor_only(200)),
     "results.export_json": Row(get=vendor_only(200)),
     "results.export_csv": Row(get=vendor_only(200)),
-    # client results through the client link: Y's link reaches Y, never X's items
-    "shared_results.shared_page": Row(get=link_only(client_x=200, client_y=200)),
-    "shared_results.shared_comment": Row(post=link_only(client_x=302)),
-    "shared_results.shared_propose": Row(post=link_only(client_x=302, client_y=302)),
-    "shared_results.shared_pdf": Row(get=link_only(client_x=200, client_y=200)),
+    # client results through the client's results link, never a survey link: Y's link
+    # reaches Y, never X's items. Before sharing, after it stops and while collecting, the
+    # page says so (200) and nothing else opens; revoked or replaced results links: 410.
+    "shared_results.shared_page": Row(
+        get=link_only(
+            results_x=200,
+            results_y=200,
+            results_preparing=200,
+            results_withdrawn=200,
+            results_collecting=200,
+            **GONE_RESULTS,
+        )
+    ),
+    "shared_results.shared_comment": Row(post=link_only(results_x=302, **GONE_RESULTS)),
+    "shared_results.shared_propose": Row(
+        post=link_only(results_x=302, results_y=302, **GONE_RESULTS)
+    ),
+    "shared_results.shared_pdf": Row(get=link_only(results_x=200, results_y=200, **GONE_RESULTS)),
 }
 
 
@@ -484,3 +542,27 @@ def test_respondent_of_a_replaced_link_learns_no_live_link(matrix: Matrix, endpo
     for live in (*world.x_tokens.values(), *world.y_tokens.values()):
         assert live not in page
     assert "/results" not in page
+
+
+#: What the client's results page says in each state of the staged reveal.
+REVEAL_WORDS = {
+    "results_x": "Joint action plan",
+    "results_preparing": "The results are being prepared",
+    "results_withdrawn": "The results are not shared at the moment",
+    "results_collecting": "The results are not ready yet",
+    "results_revoked": "This link was withdrawn",
+    "results_replaced": "This link was replaced",
+}
+
+
+@pytest.mark.parametrize("persona", sorted(REVEAL_WORDS))
+def test_results_link_says_where_the_reveal_stands(matrix: Matrix, persona: str) -> None:
+    """Each state's page says which it is, and only the shared one shows the comparison."""
+    matrix.restore()
+    token = matrix.world.results[persona]
+    response = matrix.app.test_client().get(f"/r/{token}/results")
+    page = response.get_data(as_text=True)
+    assert REVEAL_WORDS[persona] in page
+    assert ("dimension-table" in page) == (persona == "results_x")
+    if persona == "results_preparing":
+        assert "being prepared by User of Acme Analytics at Acme Analytics" in page

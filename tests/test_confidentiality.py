@@ -29,6 +29,7 @@ from test_results import example_people
 from survey.disclosure import Confidentiality, Disclosure, promises
 from survey.extensions import db
 from survey.models import Review
+from survey.results import operations
 from survey.results.data import build_comparison
 
 #: Names and roles no questionnaire text contains, so finding one in an output means a
@@ -63,6 +64,9 @@ def build(
         seen[party] += 1
         make_respondent(review, party, name=name, role=role, answers=answers, submit=True)
     accept_everything(app, review, vendor_a)
+    with app.app_context():  # the staged reveal's last step: the vendor shares
+        row = db.session.get(Review, review.id)
+        operations.share_results(row, operations.Actor(user=row.created_by))  # type: ignore[arg-type,union-attr]
     vendor = app.test_client()
     login(vendor, vendor_a)
     return World(review, vendor)
@@ -124,7 +128,7 @@ def vendor_outputs(app: Flask, world: World) -> dict[str, str]:
 
 def client_outputs(app: Flask, world: World) -> dict[str, str]:
     """Everything the client reads of a review, by name."""
-    page = app.test_client().get(f"/r/{world.review.client_token}/results")
+    page = app.test_client().get(f"/r/{world.review.results_token}/results")
     assert page.status_code == 200
     return {
         "client page": page.get_data(as_text=True),

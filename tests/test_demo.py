@@ -19,6 +19,7 @@ LINES = [
     r"Review: http://127\.0\.0\.1:5000/reviews/([\w-]+)",
     r"Vendor link: http://127\.0\.0\.1:5000/r/([\w-]+)",
     r"Client link: http://127\.0\.0\.1:5000/r/([\w-]+)",
+    r"Client results link: http://127\.0\.0\.1:5000/r/([\w-]+)/results",
 ]
 
 
@@ -35,12 +36,12 @@ def _counts() -> tuple[int, ...]:
     )
 
 
-def test_demo_prints_login_review_and_two_links(app: Flask, runner: FlaskCliRunner) -> None:
+def test_demo_prints_login_review_and_three_links(app: Flask, runner: FlaskCliRunner) -> None:
     lines = _demo(runner)
-    assert len(lines) == 4
+    assert len(lines) == 5
     found = [re.fullmatch(pattern, line) for pattern, line in zip(LINES, lines, strict=True)]
     assert all(found), lines
-    password, review_id, vendor_token, client_token = (m.group(1) for m in found if m)
+    password, review_id, vendor_token, client_token, results = (m.group(1) for m in found if m)
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "demo@example.com"))
         assert user is not None and check_password_hash(user.password_hash, password)
@@ -51,6 +52,19 @@ def test_demo_prints_login_review_and_two_links(app: Flask, runner: FlaskCliRunn
         for party, token in (("vendor", vendor_token), ("client", client_token)):
             link = review.current_link(party)
             assert link is not None and link.token_hash == hash_token(token)
+        link = review.current_link("client", "results")
+        assert link is not None and link.token_hash == hash_token(results)
+
+
+def test_demo_review_is_shared_so_the_client_link_shows_the_plan(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    """`make run` shows the whole journey: the demo review's results are shared."""
+    lines = _demo(runner)
+    results_path = lines[4].removeprefix("Client results link: http://127.0.0.1:5000")
+    page = app.test_client().get(results_path)
+    assert page.status_code == 200
+    assert "Joint action plan" in page.get_data(as_text=True)
 
 
 def test_demo_respondents_answered_and_submitted(app: Flask, runner: FlaskCliRunner) -> None:
@@ -72,7 +86,7 @@ def test_demo_is_idempotent(app: Flask, runner: FlaskCliRunner) -> None:
         before = _counts()
     assert _demo(runner) == first
     with app.app_context():
-        assert _counts() == before == (1, 1, 1, 2, 5)
+        assert _counts() == before == (1, 1, 1, 3, 5)  # links: vendor, client, results
 
 
 def test_demo_recovers_a_revoked_link_and_takes_a_base_url(

@@ -122,10 +122,14 @@ def world(
     make_user: Callable[..., Persona],
     make_review: Callable[..., MadeReview],
     make_respondent: Callable[..., MadeRespondent],
+    share_results: Callable[[MadeReview], None],
 ) -> World:
     vendor = make_user(VENDOR_ORG, name="Δανάη", email="danai@omega.example")
-    review = make_review(vendor, client_name=CLIENT_ORG)
-    return World(review, _everyone_answers(app, review, make_respondent))
+    # Names shown to the other side, so that every name reaches every page and download.
+    review = make_review(vendor, client_name=CLIENT_ORG, names_to_other_side=True)
+    answered = World(review, _everyone_answers(app, review, make_respondent))
+    share_results(review)
+    return answered
 
 
 def _disposition_name(header: str) -> tuple[str, str]:
@@ -149,7 +153,7 @@ def test_every_download_names_its_file_in_any_script(
         f"/reviews/{review.public_id}/results/report.pdf",
         f"/reviews/{review.public_id}/results/export.json",
         f"/reviews/{review.public_id}/results/answers.csv",
-        f"/r/{review.client_token}/results/report.pdf",
+        f"/r/{review.results_token}/results/report.pdf",
     ]
     for url in downloads:
         response = client.get(url)
@@ -169,7 +173,7 @@ def test_every_page_shows_names_in_any_script(
     app: Flask, client: FlaskClient, world: World
 ) -> None:
     review = world.review
-    public = [f"/r/{review.client_token}", f"/r/{review.client_token}/results"]
+    public = [f"/r/{review.client_token}", f"/r/{review.results_token}/results"]
     public += [f"/r/resume/{token}/done" for token in world.resume.values()]
     for url in public:
         page = client.get(url)
@@ -189,7 +193,7 @@ def test_the_pdf_shows_names_in_any_script_in_real_glyphs(
     app: Flask, client: FlaskClient, world: World
 ) -> None:
     """pypdf reads every name back, set in fonts that have its glyphs (not boxes)."""
-    pdf = client.get(f"/r/{world.review.client_token}/results/report.pdf").get_data()
+    pdf = client.get(f"/r/{world.review.results_token}/results/report.pdf").get_data()
     keep_pages(pdf, "names-in-every-script")
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
@@ -314,7 +318,7 @@ def test_gunicorn_sends_every_download_with_names_in_any_script(
         (f"/reviews/{review.public_id}/results/report.pdf", vendor),
         (f"/reviews/{review.public_id}/results/export.json", vendor),
         (f"/reviews/{review.public_id}/results/answers.csv", vendor),
-        (f"/r/{review.client_token}/results/report.pdf", None),
+        (f"/r/{review.results_token}/results/report.pdf", None),
     ]:
         response = served.get(path, opener)
         assert response.status == 200, path

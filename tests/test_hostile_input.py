@@ -192,6 +192,8 @@ def build_hostile(app: Flask, loaded: LoadedQuestionnaire) -> Hostile:
     for target in (item, proposal):
         results_ops.comment_on_action(target, me, ALL_PAYLOADS)
         results_ops.comment_on_action(target, results_ops.Actor.client_link(names()), names())
+    results_ops.respond_to_proposal(proposal, me, ALL_PAYLOADS)  # "we propose", to the client
+    results_ops.share_results(review, me)
     _, world.invite = auth_ops.invite_colleague(user, "pat@acme.example")
     world.review, world.item, world.user = review.public_id, item.public_id, user.get_id()
     return world
@@ -326,7 +328,7 @@ def link_pages(world: Hostile) -> list[str]:
         pages += [f"/r/{world.tokens[party]}", f"/r/resume/{draft}/review"]
         pages += [f"/r/resume/{draft}/page/{n}" for n in range(1, world.pages[party] + 1)]
         pages.append(f"/r/resume/{world.submitted[party]}/done")
-    return [*pages, f"/r/{world.tokens['client']}/results", f"/invite/{world.invite}"]
+    return [*pages, f"/r/{world.tokens['results']}/results", f"/invite/{world.invite}"]
 
 
 def test_payloads_are_escaped_in_every_page(hostile: Hostile) -> None:

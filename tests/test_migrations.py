@@ -183,3 +183,52 @@ def test_respondents_are_tied_to_the_link_that_was_live_when_they_started(
     with db.engine.connect() as connection:
         came_by = connection.execute(sa.text("SELECT id, link_id FROM respondent ORDER BY id"))
         assert [tuple(row) for row in came_by] == [(1, 1), (2, 2)]
+
+
+def test_reviews_the_client_already_saw_start_out_shared(empty_app: Flask) -> None:
+    """0007: the staged reveal replaces `client_sees_results`. A review whose client saw
+    results (flag on, both sides submitted) is shared; one still collecting, or with the
+    flag off, is not. Every existing link is a survey link; client proposals keep their
+    words."""
+    upgrade(revision="0006_confidentiality")
+    people = [
+        (1, 1, "vendor"),
+        (2, 1, "client"),
+        (3, 2, "vendor"),
+        (4, 3, "vendor"),
+        (5, 3, "client"),
+    ]
+    _insert(
+        ORGANISATION,
+        "INSERT INTO client (id, public_id, organisation_id, name, name_key, created_at)"
+        f" VALUES (1, 'cli1', 1, 'Globex', 'globex', '{NOW}')",
+        _review(1, 1),
+        _review(2, 1),
+        _review(3, 1).replace(", true,", ", false,"),
+        "INSERT INTO share_link (id, review_id, party, salt, token_hash, created_at)"
+        f" VALUES (1, 1, 'client', 'salt1', 'hash1', '{NOW}')",
+        *(
+            "INSERT INTO respondent (id, public_id, review_id, party, resume_token_hash,"
+            f" started_at, submitted_at) VALUES ({i}, 'res{i}', {r}, '{p}', 'r{i}', '{NOW}',"
+            f" '{NOW}')"
+            for i, r, p in people
+        ),
+        "INSERT INTO action_item (id, public_id, review_id, source, proposed_by, title, owner,"
+        " status, created_via_link, updated_via_link, created_at, updated_at) VALUES"
+        f" (1, 'ai1', 1, 'proposal', 'client', 'Meet monthly', 'joint', 'proposed', true, true,"
+        f" '{NOW}', '{NOW}')",
+    )
+    upgrade()
+    with db.engine.connect() as connection:
+        shared = connection.execute(
+            sa.text("SELECT id, shared_at IS NOT NULL, min_respondents FROM review ORDER BY id")
+        )
+        assert [tuple(row) for row in shared] == [(1, True, 1), (2, False, 1), (3, False, 1)]
+        purposes = connection.execute(sa.text("SELECT purpose FROM share_link")).scalars()
+        assert list(purposes) == ["survey"]
+        said = connection.execute(sa.text("SELECT client_said FROM action_item")).scalar()
+        assert said == "Meet monthly"
+    downgrade(revision="0006_confidentiality")
+    with db.engine.connect() as connection:
+        flags = connection.execute(sa.text("SELECT client_sees_results FROM review")).scalars()
+        assert all(flags)

@@ -43,7 +43,7 @@ def test_a_comment_and_a_proposal_carry_the_name_given_and_it_is_remembered(
     review = make_scored(app, vendor_a, make_review, make_respondent)
     item_id = _item(app, vendor_a, review)
     shared = app.test_client()
-    base = f"/r/{review.client_token}/results"
+    base = f"/r/{review.results_token}/results"
     posted = shared.post(
         f"{base}/plan/{item_id}/comment",
         data={f"c-{item_id}-text": "Make it monthly", f"c-{item_id}-author_name": "  Hiro  K "},
@@ -75,7 +75,7 @@ def test_a_name_too_long_is_refused_and_the_comment_kept_out(
     item_id = _item(app, vendor_a, review)
     shared = app.test_client()
     shared.post(
-        f"/r/{review.client_token}/results/plan/{item_id}/comment",
+        f"/r/{review.results_token}/results/plan/{item_id}/comment",
         data={f"c-{item_id}-text": "Hello", f"c-{item_id}-author_name": "x" * 201},
     )
     with app.app_context():
@@ -93,7 +93,7 @@ def test_hostile_names_stay_text_on_both_sides(
     review = make_scored(app, vendor_a, make_review, make_respondent)
     item_id = _item(app, vendor_a, review)
     shared = app.test_client()
-    base = f"/r/{review.client_token}/results"
+    base = f"/r/{review.results_token}/results"
     names = [p[:200] for p in PAYLOADS if "<" in p][:6]
     for name in names:
         shared.post(

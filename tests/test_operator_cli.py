@@ -98,7 +98,13 @@ def test_export_org_writes_answers_and_plan_of_every_review(
     make_review: Callable[..., MadeReview],
     make_respondent: Callable[..., MadeRespondent],
 ) -> None:
-    first = make_review(vendor_a, client_name="Globex", questionnaire_path=QUESTIONNAIRE)
+    first = make_review(
+        vendor_a,
+        client_name="Globex",
+        questionnaire_path=QUESTIONNAIRE,
+        names_to_other_side=True,
+        anonymity_threshold=1,
+    )
     second = make_review(vendor_a, client_name="Initrode")
     other = make_review(vendor_b, client_name="Umbrella")
     make_respondent(first, "client", name="Hiro", answers=ALL_REQUIRED, submit=True)
@@ -115,9 +121,28 @@ def test_export_org_writes_answers_and_plan_of_every_review(
     assert {r["id"] for r in index["reviews"]} == {first.public_id, second.public_id}
     assert f"reviews/{second.public_id}/plan.json" in names
     assert not any(other.public_id in name for name in names)  # another organisation's
-    assert "Hiro" in json.dumps(answers, ensure_ascii=False)
+    assert "Hiro" in json.dumps(answers, ensure_ascii=False)  # the setting lets the vendor
+    assert answers["includes"][0] == "Made for Acme Analytics."
     assert [i["title"] for i in plan["items"]] == ["Quarterly review call"]
     assert plan["items"][0]["comments"][0]["text"] == "Agreed on the call"
+
+
+def test_export_org_keeps_the_confidentiality_the_vendor_is_held_to(
+    app: Flask,
+    runner: FlaskCliRunner,
+    tmp_path: Path,
+    vendor_a: Persona,
+    make_review: Callable[..., MadeReview],
+    make_respondent: Callable[..., MadeRespondent],
+) -> None:
+    review = make_review(vendor_a, client_name="Globex", questionnaire_path=QUESTIONNAIRE)
+    make_respondent(review, "client", name="Hiro", answers=ALL_REQUIRED, submit=True)
+    target = tmp_path / "acme.zip"
+    assert runner.invoke(main, ["export-org", "Acme Analytics", "-o", str(target)]).exit_code == 0
+    with zipfile.ZipFile(target) as archive:
+        answers = json.loads(archive.read(f"reviews/{review.public_id}/answers.json"))
+    assert "Hiro" not in json.dumps(answers, ensure_ascii=False)  # one client person, below 3
+    assert answers["client"]["respondents"] == []
 
 
 def test_export_org_by_public_id_and_unknown_name(
@@ -169,7 +194,7 @@ def test_delete_review_removes_respondents_answers_links_and_plan(
         assert db.session.get(Review, kept.id) is not None
         assert (_count(Respondent), _count(Answer), _count(ActionItem)) == (1, 1, 1)
         assert _count(ActionComment) == 1
-        assert _count(ShareLink) == 2  # the kept review's two links
+        assert _count(ShareLink) == 3  # the kept review's links: two survey links, one results
 
 
 def test_delete_client_with_yes_removes_its_reviews_only(

@@ -175,7 +175,7 @@ def test_vendor_pdf_holds_levels_numbers_actions_and_verbatims(
 
 def test_client_downloads_the_pdf_through_its_link(app: Flask, scored: Any) -> None:
     shared = FlaskClient(app)
-    response = shared.get(f"/r/{scored.client_token}/results/report.pdf")
+    response = shared.get(f"/r/{scored.results_token}/results/report.pdf")
     assert response.status_code == 200 and response.get_data().startswith(b"%PDF")
     assert response.headers["Referrer-Policy"] == "no-referrer"
     keep_pages(response.get_data(), "client-report")

@@ -87,6 +87,8 @@ def test_operations_record_every_change_with_who_and_when(
                 .order_by(ActionEvent.id)
             )
         )
+        sharing, *events = events  # the fixture's review was shared first (staged reveal)
+        assert sharing.what == "shared the results with Globex"
         whats = [(e.who, e.what) for e in events]
         assert whats[0][0] == "Dana Vendor" and whats[0][1].startswith("accepted the suggested")
         assert ("Dana Vendor", "status planned → in progress; changed the title") in whats
@@ -172,7 +174,7 @@ def test_client_comments_and_proposes_through_its_link(
         item = operations.add_action(review, dana, {"title": "Benchmark report"})
         item_id = item.public_id
     shared = FlaskClient(app)
-    base = f"/r/{scored.client_token}/results"
+    base = f"/r/{scored.results_token}/results"
     assert (
         shared.post(
             f"{base}/plan/{item_id}/comment", data={_comment_field(item_id): "Make it monthly"}
@@ -223,11 +225,11 @@ def test_client_link_cannot_edit_or_touch_another_review(
     shared = FlaskClient(app)
     # no edit route on the client side; another review's link cannot reach this item
     assert shared.post(
-        f"/r/{scored.client_token}/results/plan/{item_id}/edit", data={"title": "x"}
+        f"/r/{scored.results_token}/results/plan/{item_id}/edit", data={"title": "x"}
     ).status_code in (404, 405)
     assert (
         shared.post(
-            f"/r/{other.client_token}/results/plan/{item_id}/comment",
+            f"/r/{other.results_token}/results/plan/{item_id}/comment",
             data={_comment_field(item_id): "hi"},
         ).status_code
         == 404
@@ -355,7 +357,7 @@ def test_declined_actions_are_folded_away_below_the_plan(
     assert "Declined: Weekly status call" in fold
 
     # the client's page folds them away the same way
-    shared = FlaskClient(app).get(f"/r/{scored.client_token}/results").get_data(as_text=True)
+    shared = FlaskClient(app).get(f"/r/{scored.results_token}/results").get_data(as_text=True)
     plan, fold = _plan_and_declined(shared)
     assert escape(first.title) in plan and "Weekly status call" not in plan
     assert "<summary>Declined (2)</summary>" in fold and escape(second.title) in fold

@@ -410,15 +410,16 @@ def _change_link(app: Flask, review: MadeReview, party: str, **values: Any) -> N
         db.session.commit()
 
 
-def test_revoked_link_is_404_with_a_message(
+def test_revoked_link_is_410_with_a_message(
     app: Flask, client: FlaskClient, review: MadeReview
 ) -> None:
     _change_link(app, review, "client", revoked_at=utcnow())
     response = client.get(f"/r/{review.client_token}")
-    assert response.status_code == 404
-    assert "This link does not open a survey" in text(response)
-    assert client.post(f"/r/{review.client_token}").status_code == 404
-    assert client.get("/r/not-a-real-token").status_code == 404
+    assert response.status_code == 410
+    assert "This link was withdrawn" in text(response)
+    assert client.post(f"/r/{review.client_token}").status_code == 410
+    unknown = client.get("/r/not-a-real-token")
+    assert unknown.status_code == 404 and "This link does not open a survey" in text(unknown)
     assert client.get("/r/resume/not-a-real-token/page/1").status_code == 404
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
@@ -45,11 +44,23 @@ def fill_from_example(app: Flask, review: Any, make_respondent: Callable[..., An
 
 
 def make_scored(
-    app: Flask, vendor_a: Any, make_review: Callable[..., Any], make_respondent: Callable[..., Any]
+    app: Flask,
+    vendor_a: Any,
+    make_review: Callable[..., Any],
+    make_respondent: Callable[..., Any],
+    shared: bool = True,
 ) -> Any:
-    """Vendor A's review of Globex with the example's answers, all submitted."""
+    """Vendor A's review of Globex with the example's answers, all submitted, and (unless
+    `shared` is False) shared with the client, the staged reveal's last step."""
+    from survey.results import operations as results_ops
+
     review = make_review(vendor_a, client_name="Globex")
     fill_from_example(app, review, make_respondent)
+    if shared:
+        with app.app_context():
+            row = db.session.get(Review, review.id)
+            assert row is not None
+            results_ops.share_results(row, results_ops.Actor(user=row.created_by))
     return review
 
 
@@ -165,9 +176,9 @@ def test_nobody_sees_results_until_both_sides_submitted(
     for suffix in ("report.pdf", "export.json", "answers.csv"):
         assert client.get(f"/reviews/{review.public_id}/results/{suffix}").status_code == 404
     anonymous = FlaskClient(app)
-    shared = anonymous.get(f"/r/{review.client_token}/results").get_data(as_text=True)
+    shared = anonymous.get(f"/r/{review.results_token}/results").get_data(as_text=True)
     assert "not ready" in shared and "dimension-table" not in shared
-    assert anonymous.get(f"/r/{review.client_token}/results/report.pdf").status_code == 404
+    assert anonymous.get(f"/r/{review.results_token}/results/report.pdf").status_code == 404
 
     make_respondent(review, "client", name="Hiro", answers=client_answers, submit=True)
     page = client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
@@ -261,7 +272,7 @@ def test_other_organisation_and_anonymous_cannot_see_results(
 def test_client_sees_results_through_its_link_only(
     app: Flask, client: FlaskClient, scored: Any
 ) -> None:
-    response = client.get(f"/r/{scored.client_token}/results")
+    response = client.get(f"/r/{scored.results_token}/results")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "dimension-table" in page and "Propose an action" in page
@@ -269,24 +280,27 @@ def test_client_sees_results_through_its_link_only(
     assert "noindex" in response.headers["X-Robots-Tag"]
     assert "export.json" not in page  # exports are the vendor's
     assert client.get(f"/r/{scored.vendor_token}/results").status_code == 404
+    assert client.get(f"/r/{scored.client_token}/results").status_code == 404  # a survey link
     assert client.get("/r/not-a-token/results").status_code == 404
 
 
-def test_switching_client_access_off_closes_the_client_door(
+def test_stopping_sharing_closes_the_client_door(
     app: Flask, client: FlaskClient, scored: Any
 ) -> None:
+    from survey.results import operations as results_ops
+
     with app.app_context():
-        db.session.execute(
-            sa.update(Review).where(Review.id == scored.id).values(client_sees_results=False)
-        )
-        db.session.commit()
-    assert client.get(f"/r/{scored.client_token}/results").status_code == 403
-    assert client.get(f"/r/{scored.client_token}/results/report.pdf").status_code == 403
+        row = db.session.get(Review, scored.id)
+        assert row is not None
+        results_ops.stop_sharing(row, results_ops.Actor(user=row.created_by))
+    page = client.get(f"/r/{scored.results_token}/results").get_data(as_text=True)
+    assert "not shared at the moment" in page and "dimension-table" not in page
+    assert client.get(f"/r/{scored.results_token}/results/report.pdf").status_code == 404
     assert (
         client.post(
-            f"/r/{scored.client_token}/results/propose", data={"propose-title": "x"}
+            f"/r/{scored.results_token}/results/propose", data={"propose-title": "x"}
         ).status_code
-        == 403
+        == 404
     )
 
 
@@ -296,8 +310,10 @@ def test_revoked_client_link_sees_nothing(app: Flask, client: FlaskClient, score
     with app.app_context():
         row = db.session.get(Review, scored.id)
         assert row is not None
-        workspace_ops.revoke_link(row, "client")
-    assert client.get(f"/r/{scored.client_token}/results").status_code == 404
+        workspace_ops.revoke_link(row, "results")
+    gone = client.get(f"/r/{scored.results_token}/results")
+    assert gone.status_code == 410
+    assert "This link was withdrawn" in gone.get_data(as_text=True)
 
 
 def test_hostile_text_is_inert_on_the_page(

@@ -80,9 +80,9 @@ def url_for_cell(matrix: Matrix, endpoint: str, persona: str) -> str:
 
 
 def csrf_of(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+    match = re.search(r'name="[\w-]*csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
         r'name="csrf_token" value="([^"]+)"', html
-    )
+    )  # a prefixed form's token (``propose-csrf_token``) is the session's token too
     assert match, "no CSRF token on the page"
     return match.group(1)
 
@@ -184,19 +184,25 @@ def test_no_raw_token_is_stored_anywhere(guarded: Matrix) -> None:
             assert token.encode() not in raw
 
 
-SHARED_LINK_PAGES = ["/r/{t}", "/r/{t}/results", "/r/{t}/results/report.pdf"]
+SHARED_LINK_PAGES = ["/r/{t}"]
+RESULTS_LINK_PAGES = ["/r/{r}/results", "/r/{r}/results/report.pdf"]
 
 
 def test_revoked_link_opens_nothing(guarded: Matrix) -> None:
+    """A revoked link of either kind answers 410 and says so; a survey link opens no
+    results page at all (404): the results link is a link of its own."""
     guarded.restore()
     client = guarded.app.test_client()
-    for path in SHARED_LINK_PAGES:
-        response = client.get(path.format(t=guarded.world.revoked))
-        assert response.status_code == 404, path
-    assert "does not open a survey" in client.get(f"/r/{guarded.world.revoked}").text
+    revoked, revoked_results = guarded.world.revoked, guarded.world.results["results_revoked"]
+    for path in (*SHARED_LINK_PAGES, *RESULTS_LINK_PAGES):
+        response = client.get(path.format(t=revoked, r=revoked_results))
+        assert response.status_code == 410, path
+        assert "This link was withdrawn" in response.text, path
+    for path in RESULTS_LINK_PAGES:
+        assert client.get(path.format(r=revoked)).status_code == 404, path
     # posting to it (even with the session's CSRF token) starts nothing
-    response = client.post(f"/r/{guarded.world.revoked}", data={"name": "Late"})
-    assert response.status_code == 404
+    response = client.post(f"/r/{revoked}", data={"name": "Late"})
+    assert response.status_code == 410
 
 
 @pytest.mark.parametrize("expired", [True, False])
@@ -204,7 +210,7 @@ def test_expired_link_is_gone(guarded: Matrix, expired: bool) -> None:
     """A link past `expires_at` answers 410 Gone on every page it opens; before, it works."""
     guarded.restore()
     guarded.dirty = True
-    token = guarded.world.x_tokens["client"]
+    token, results = guarded.world.x_tokens["client"], guarded.world.x_tokens["results"]
     when = utcnow() + (timedelta(minutes=-1) if expired else timedelta(days=1))
     with guarded.app.app_context():
         for link in db.session.scalars(sa.select(ShareLink)):
@@ -212,8 +218,8 @@ def test_expired_link_is_gone(guarded: Matrix, expired: bool) -> None:
         db.session.commit()
         db.session.remove()
     client = guarded.app.test_client()
-    for path in SHARED_LINK_PAGES:
-        status = client.get(path.format(t=token)).status_code
+    for path in (*SHARED_LINK_PAGES, *RESULTS_LINK_PAGES):
+        status = client.get(path.format(t=token, r=results)).status_code
         assert status == (410 if expired else 200), (path, status)
     if expired:
         assert "This link has expired" in client.get(f"/r/{token}").text
@@ -449,6 +455,11 @@ POSTS: dict[str, Post] = {
     "workspace.reissue_link": Post("vendor_a", _nothing),
     "workspace.set_link_expiry": Post("vendor_a", lambda w: {"client-expires_on": "2099-01-31"}),
     "workspace.set_due": Post("vendor_a", lambda w: {"due_on": "2099-01-31"}),
+    "workspace.set_confidentiality": Post(  # review X has answers: locked, so nothing changes
+        "vendor_a",
+        lambda w: {"confidentiality-anonymity_threshold": "5"},
+        writes=False,
+    ),
     "respond.welcome": Post("client_x", lambda w: {"name": "Mallory"}),
     "respond.page": Post(
         "client_x", lambda w: {"recommend": "3", "what-would-change": "Steady", "nav": "next"}
@@ -468,10 +479,13 @@ POSTS: dict[str, Post] = {
     ),
     "results.comment": Post("vendor_a", lambda w: {f"c-{w.item_x}-text": "Agreed."}),
     "results.next_review": Post("vendor_a", lambda w: {"next_review_on": "2099-06-30"}),
+    "results.respond": Post("vendor_a", lambda w: {f"r-{w.item_x}-response": "Yes, monthly."}),
+    "results.share": Post("vendor_a", _nothing, writes=False),  # X is shared already
+    "results.unshare": Post("vendor_a", _nothing),
     "shared_results.shared_comment": Post(
-        "client_x", lambda w: {f"c-{w.item_x}-text": "Fine by us."}
+        "results_x", lambda w: {f"c-{w.item_x}-text": "Fine by us."}
     ),
-    "shared_results.shared_propose": Post("client_x", lambda w: {"propose-title": "Joint KPIs"}),
+    "shared_results.shared_propose": Post("results_x", lambda w: {"propose-title": "Joint KPIs"}),
 }
 
 #: A page each persona can open that carries a form, to take a valid CSRF token from.
@@ -480,6 +494,8 @@ TOKEN_SOURCE = {"anonymous": "/login", "vendor_a": "/team"}
 
 def _valid_csrf(matrix: Matrix, client: FlaskClient, persona: str) -> str:
     source = TOKEN_SOURCE.get(persona) or f"/r/{token_for(persona, 'link', matrix.world)}"
+    if persona in matrix.world.results:  # a results link opens its results page only
+        source += "/results"
     return csrf_of(client.get(source).get_data(as_text=True))
 
 

@@ -74,14 +74,20 @@ def test_client_welcome_links_to_results_once_both_sides_submitted(
     client: FlaskClient,
     review: MadeReview,
     make_respondent: Callable[..., MadeRespondent],
+    share_results: Callable[[MadeReview], None],
 ) -> None:
     welcome = f"/r/{review.client_token}"
     assert _door_href(_text(client, welcome)) is None  # nobody has submitted yet
     _both_submitted(make_respondent, review)
-    assert _door_href(_text(client, welcome)) == f"/r/{review.client_token}/results"
-    assert _text(client, f"/r/{review.client_token}/results").count("Globex") > 0
-    _set(app, review, client_sees_results=False)
-    assert _door_href(_text(client, welcome)) is None  # the vendor switched access off
+    html = _text(client, welcome)
+    assert _door_href(html) == f"/r/{review.results_token}/results"  # its own results link
+    assert "being prepared by Dana Vendor at Acme Analytics" in html  # not shared yet
+    share_results(review)
+    assert "The results are ready" in _text(client, welcome)
+    assert _text(client, f"/r/{review.results_token}/results").count("Globex") > 0
+    with app.test_request_context():
+        workspace_ops.revoke_link(db.session.get(Review, review.id), "results")
+    assert _door_href(_text(client, welcome)) is None  # the vendor revoked the results link
 
 
 def test_client_thanks_page_links_to_the_results_of_the_link_they_came_by(
@@ -89,12 +95,14 @@ def test_client_thanks_page_links_to_the_results_of_the_link_they_came_by(
     client: FlaskClient,
     review: MadeReview,
     make_respondent: Callable[..., MadeRespondent],
+    share_results: Callable[[MadeReview], None],
 ) -> None:
     _, submitted = _both_submitted(make_respondent, review)
     done = f"/r/resume/{submitted.resume_token}/done"
+    share_results(review)
     html = _text(client, done)
     assert "The results are ready" in html
-    assert _door_href(html) == f"/r/{review.client_token}/results"
+    assert _door_href(html) == f"/r/{review.results_token}/results"
     # a revoked link opens nothing, so no door is offered
     with app.test_request_context():
         workspace_ops.revoke_link(db.session.get(Review, review.id), "client")
@@ -124,7 +132,7 @@ def test_a_replaced_link_gives_its_respondents_nothing_of_the_new_one(
     _set(app, review, status="open")
     newcomer = make_respondent(review, "client", answers=CLIENT_ANSWERS, submit=True)
     fresh = _text(client, f"/r/resume/{newcomer.resume_token}/done")
-    assert _door_href(fresh) == f"/r/{new_token}/results"
+    assert _door_href(fresh) == f"/r/{review.results_token}/results"  # unchanged by replacing
 
 
 def test_client_thanks_before_the_other_side_says_results_come_later(
@@ -133,8 +141,8 @@ def test_client_thanks_before_the_other_side_says_results_come_later(
     submitted = make_respondent(review, "client", answers=CLIENT_ANSWERS, submit=True)
     html = _text(client, f"/r/resume/{submitted.resume_token}/done")
     assert "The results are ready" not in html
-    assert "as soon as both sides have answered" in html
-    assert _door_href(html) == f"/r/{review.client_token}/results"
+    assert "once both sides have answered and Dana Vendor at Acme Analytics has prepared" in html
+    assert _door_href(html) == f"/r/{review.results_token}/results"
 
 
 def test_vendor_respondent_gets_the_vendor_results_page_not_the_client_link(
@@ -159,10 +167,11 @@ def test_closed_page_links_to_the_results(
     _set(app, review, status="closed")
     by_link = _text(client, f"/r/{review.client_token}", status=403)
     assert "This survey is closed" in by_link
-    assert _door_href(by_link) == f"/r/{review.client_token}/results"
+    assert _door_href(by_link) == f"/r/{review.results_token}/results"
     by_resume = _text(client, f"/r/resume/{late.resume_token}/page/1", status=403)
-    assert _door_href(by_resume) == f"/r/{review.client_token}/results"
-    _set(app, review, client_sees_results=False)
+    assert _door_href(by_resume) == f"/r/{review.results_token}/results"
+    with app.test_request_context():
+        workspace_ops.revoke_link(db.session.get(Review, review.id), "results")
     assert _door_href(_text(client, f"/r/{review.client_token}", status=403)) is None
 
 
@@ -174,12 +183,14 @@ def test_vendor_review_page_shows_the_client_results_url(
     login: Callable[[FlaskClient, Persona], None],
 ) -> None:
     login(client, vendor_a)
-    url = f"http://localhost/r/{review.client_token}/results"
+    url = f"http://localhost/r/{review.results_token}/results"
     html = _text(client, f"/reviews/{review.public_id}")
-    assert f'id="client-results-url" value="{url}" readonly' in html
-    assert 'data-copy-target="client-results-url" hidden' in html
-    _set(app, review, client_sees_results=False)
-    assert "client-results-url" not in _text(client, f"/reviews/{review.public_id}")
+    assert f'id="results-link" value="{url}" readonly' in html
+    assert 'data-copy-target="results-link" hidden' in html
+    with app.test_request_context():
+        workspace_ops.revoke_link(db.session.get(Review, review.id), "results")
+    html = _text(client, f"/reviews/{review.public_id}")
+    assert 'id="results-link" value' not in html and "The results link was revoked" in html
 
 
 # --- 2. "Change" brings the respondent back to the check page ---------------------------------

@@ -107,7 +107,11 @@ def test_start_review_stores_pinned_questionnaire_and_two_links(
         assert (review.vendor_name, review.client_name) == ("Acme Analytics", "Globex")
         assert review.due_on == due
         assert review.status == "open"
-        assert sorted(link.party for link in review.links) == ["client", "vendor"]
+        assert sorted((link.party, link.purpose) for link in review.links) == [
+            ("client", "results"),
+            ("client", "survey"),
+            ("vendor", "survey"),
+        ]
         assert not re.fullmatch(r"\d+", review.public_id)
 
 
@@ -171,7 +175,7 @@ def test_links_are_derived_not_stored(app: Flask, acme: Any, make_review: Callab
     with app.app_context():
         links = list(db.session.scalars(sa.select(ShareLink)))
         for link in links:
-            token = review.tokens[link.party]
+            token = review.tokens["results" if link.purpose == "results" else link.party]
             assert link.token_hash == hash_token(token)
             assert token not in (link.salt, link.token_hash)
             assert link.token(app.config["SECRET_KEY"]) == token
@@ -222,7 +226,9 @@ def test_revoke_makes_the_old_link_stop_working(
     page = _page(client, f"/reviews/{review.public_id}")
     assert review.client_token not in page
     assert "This link was revoked" in page
-    assert client.get(f"/r/{review.client_token}").status_code == 404
+    gone = client.get(f"/r/{review.client_token}")
+    assert gone.status_code == 410
+    assert "This link was withdrawn" in gone.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -275,7 +281,13 @@ def test_reissue_after_revoke(
     client.post(f"/reviews/{review.public_id}/links/client/revoke")
     client.post(f"/reviews/{review.public_id}/links/client/reissue")
     with app.app_context():
-        links = list(db.session.scalars(sa.select(ShareLink).where(ShareLink.party == "client")))
+        links = list(
+            db.session.scalars(
+                sa.select(ShareLink).where(
+                    ShareLink.party == "client", ShareLink.purpose == "survey"
+                )
+            )
+        )
         assert [link.revoked_at is None for link in links] == [False, True]
 
 
@@ -370,7 +382,7 @@ def test_another_organisation_gets_not_found(
         row = db.session.get(Review, review.id)
         assert row.status == "open"
         assert all(link.revoked_at is None for link in row.links)
-        assert len(row.links) == 2
+        assert len(row.links) == 3
     assert _resolves(app, review.vendor_token) and _resolves(app, review.client_token)
 
 
@@ -534,9 +546,7 @@ def test_link_works_through_its_last_day_then_answers_gone(
     gone = client.get(f"/r/{review.client_token}")
     assert gone.status_code == 410
     assert "This link has expired" in gone.get_data(as_text=True)
-    results = client.get(f"/r/{review.client_token}/results")
-    assert results.status_code == 410
-    assert "This link no longer works" in results.get_data(as_text=True)
+    assert client.get(f"/r/{review.results_token}/results").status_code == 200  # its own link
     assert client.get(f"/r/{review.vendor_token}").status_code == 200  # no expiry there
     panel = _panel_html(_page(client, f"/reviews/{review.public_id}"), "client")
     assert "Expired: this link stopped working" in panel
@@ -597,7 +607,7 @@ def test_expiry_of_a_revoked_link_is_not_set(
     assert "issue a new one first" in client.get(response.location).get_data(as_text=True)
     with app.app_context():
         links = db.session.scalars(sa.select(ShareLink).where(ShareLink.party == "client"))
-        assert [link.expires_at for link in links] == [None]
+        assert [link.expires_at for link in links] == [None, None]  # survey, results
 
 
 def test_expiry_of_another_organisations_link_is_not_found(

@@ -1,7 +1,9 @@
 """`survey demo`: a demo account with one review, answered and submitted by both sides.
 
 Idempotent: running it again finds the account and the review instead of duplicating
-them, and prints the same four lines: the login, the review URL and the two shared links.
+them, and prints the same five lines: the login, the review URL, the two shared survey links
+and the client's results link. The demo review is shared with the client (the staged reveal's
+last step), so the client's results link shows the comparison and the plan.
 Answers come from `questionnaires/examples/acme-globex.yaml` when it fits the flagship
 questionnaire, otherwise they are generated (deterministically) from the questionnaire.
 """
@@ -26,6 +28,7 @@ from survey.extensions import db
 from survey.models import Review, User
 from survey.questionnaires import catalogue, questionnaire_for
 from survey.workspace.operations import (
+    current_in_slot,
     link_is_showable,
     link_token,
     reissue_link,
@@ -174,12 +177,22 @@ def complete_demo_review(review: Review) -> None:
 DEFAULT_BASE = "http://127.0.0.1:5000"
 
 
-def live_link_url(review: Review, party: Party, base_url: str) -> str:
-    """The party's shared link, reissued first if it was revoked or cannot be shown."""
-    link = review.current_link(party)
+def live_link_url(review: Review, slot: str, base_url: str) -> str:
+    """The slot's link (vendor, client, results), reissued first if revoked or unshowable."""
+    link = current_in_slot(review, slot)
     if link is None or not link.is_active or not link_is_showable(link):
-        return shared_link_url(reissue_link(review, party), base_url)
-    return shared_link_url(link_token(link), base_url)
+        url = shared_link_url(reissue_link(review, slot), base_url)
+    else:
+        url = shared_link_url(link_token(link), base_url)
+    return f"{url}/results" if slot == "results" else url
+
+
+def share_demo_review(review: Review) -> None:
+    """Share the demo's results with the client, unless someone stopped sharing them."""
+    from survey.results.operations import Actor, share_results
+
+    if review.shared_at is None and review.unshared_at is None:
+        share_results(review, Actor(user=review.created_by))
 
 
 @click.command("demo")
@@ -201,6 +214,7 @@ def demo_command(base_url: str | None) -> None:
     user = demo_user()
     review = find_demo_review(user) or start_demo_review(user)
     complete_demo_review(review)
+    share_demo_review(review)
     with current_app.test_request_context():
         login_path = url_for("auth.login")
         review_path = url_for("workspace.review", public_id=review.public_id)
@@ -208,3 +222,4 @@ def demo_command(base_url: str | None) -> None:
     click.echo(f"Review: {base_url}{review_path}")
     click.echo(f"Vendor link: {live_link_url(review, 'vendor', base_url)}")
     click.echo(f"Client link: {live_link_url(review, 'client', base_url)}")
+    click.echo(f"Client results link: {live_link_url(review, 'results', base_url)}")

@@ -1,4 +1,4 @@
-"""Capability links of the respondent journey: shared links, personal resume links.
+"""Capability links: shared survey links, the client's results link, personal resume links.
 
 Both are bearer tokens in the URL, so whoever holds one may answer. Only their SHA-256
 hashes are stored; pages reached by them are kept out of caches, search engines and
@@ -12,7 +12,9 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 from survey.extensions import db
 from survey.models import Respondent, Review, ShareLink, hash_token
@@ -32,18 +34,63 @@ def _plausible(raw: str) -> bool:
     return 0 < len(raw) <= MAX_TOKEN_LENGTH
 
 
-def find_shared_link(raw: str) -> ShareLink:
-    """The live shared link for a raw token: 404 when unknown or revoked, 410 when expired."""
+def find_shared_link(raw: str, purpose: str = "survey") -> ShareLink:
+    """The live link of this purpose for a raw token.
+
+    404 when unknown or of another purpose (a survey link opens no results page, and the
+    other way round); 410 when revoked, replaced or expired, with the reason as the error's
+    description (see :data:`GONE_REASONS`), so the page can say which.
+    """
     link = None
     if _plausible(raw):
         link = db.session.scalar(
             sa.select(ShareLink).where(ShareLink.token_hash == hash_token(raw))
         )
-    if link is None or link.revoked_at is not None:
+    if link is None or link.purpose != purpose:
         abort(404)
+    if link.revoked_at is not None:
+        abort(410, description="replaced" if link.is_replaced else "revoked")
     if link.has_expired():
-        abort(410)
+        abort(410, description="expired")
     return link
+
+
+#: Why a link answers 410, as the error's description: what its page then says.
+GONE_REASONS = {
+    "revoked": (
+        "This link was withdrawn",
+        "The organiser withdrew this link, so it no longer opens {what}. "
+        "Ask the person who sent it if you still need it.",
+    ),
+    "replaced": (
+        "This link was replaced",
+        "The organiser replaced this link with a new one, so this one no longer opens {what}. "
+        "Ask the person who sent it for the new link.",
+    ),
+    "expired": (
+        "This link has expired",
+        "The organiser set an end date for this link. Ask them for a new one if you still need it.",
+    ),
+}
+UNKNOWN_LINK = (
+    "This link does not open {what}",
+    "It may have been mistyped. Ask the person who sent it for the link again.",
+)
+
+
+def link_error_page(error: HTTPException, what: str) -> ResponseReturnValue:
+    """A clear page for an unknown (404) or a revoked, replaced or expired (410) link.
+
+    `what` names what the link would open ("a survey", "the results").
+    """
+    code = error.code or 404
+    if code == 410:
+        title, detail = GONE_REASONS.get(str(error.description), GONE_REASONS["expired"])
+    else:
+        code, (title, detail) = 404, UNKNOWN_LINK
+    return render_template(
+        "respond/link_error.html", title=title.format(what=what), detail=detail.format(what=what)
+    ), code
 
 
 def find_respondent(raw: str) -> Respondent:
@@ -58,22 +105,23 @@ def find_respondent(raw: str) -> Respondent:
     return respondent
 
 
-def live_link_token(review: Review, party: str) -> str | None:
-    """The raw token of the party's current shared link while it still opens, else None.
+def live_link_token(review: Review, party: str, purpose: str = "survey") -> str | None:
+    """The raw token of the party's current link of this purpose while it opens, else None.
 
     For the vendor, who may always see and copy the live link. None when the link was
     revoked, has expired, or cannot be derived any more (the secret key changed).
     """
-    return _token_while_live(review.current_link(party))
+    return _token_while_live(review.current_link(party, purpose))
 
 
 def came_by_token(respondent: Respondent) -> str | None:
     """The raw token of the shared link this respondent came by, while it still opens.
 
     The revocation rule: a respondent holds only a personal resume token, so the client's
-    door to the results (`/r/<token>/results`) is offered through the link they came by,
-    and only while that very link opens. Once it is revoked or replaced, those who came by
-    it keep their own resume link and learn nothing else, least of all the new link.
+    door to the results (its results link) is offered only to those who came by the
+    client's live survey link. Once that link is revoked or replaced, those who came by it
+    keep their own resume link and learn nothing else: neither the new survey link nor
+    the results link.
     """
     return _token_while_live(respondent.link)
 

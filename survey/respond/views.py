@@ -51,6 +51,8 @@ from survey.respond.links import (
     find_respondent,
     find_shared_link,
     install_log_redaction,
+    link_error_page,
+    live_link_token,
     remember_resume_token,
     remembered_respondent,
 )
@@ -63,7 +65,7 @@ from survey.respond.operations import (
     start_response,
     submit_response,
 )
-from survey.results.data import results_ready
+from survey.reveal import open_to, preparer, reveal_state
 
 bp = Blueprint("respond", __name__, url_prefix="/r")
 bp.after_request(add_link_headers)
@@ -85,32 +87,34 @@ class ResultsDoor:
     """Where a respondent's side sees the comparison and the joint plan."""
 
     url: str
-    ready: bool  # both sides have submitted (the reveal rule)
+    ready: bool  # open to this side now (the reveal rule, survey.reveal)
     login: bool  # the vendor's results page: vendor staff log in to see it
+    state: str = "collecting"  # survey.reveal.reveal_state
+    preparer: str = ""  # who prepares the results, for the client's words
 
 
 def results_door(review: Review, party: str, shared_token: str | None) -> ResultsDoor | None:
     """The results page for this side, or None when it has none to offer.
 
-    The client sees results through its shared link (`/r/<token>/results`), only while
-    the vendor shares them, and only through the link the visitor holds: `shared_token`
+    The client sees results through its own results link (`/r/<results token>/results`),
+    offered here only to a visitor who holds the client's live survey link: `shared_token`
     is the shared link they opened, or for a respondent on a resume page the link they
-    came by while it still opens (:func:`came_by_token`); never a newer link. A vendor
-    respondent is vendor staff: never the client's door, but the vendor results page,
-    which asks for a login.
+    came by while it still opens (:func:`came_by_token`); never through a replaced one.
+    A vendor respondent is vendor staff: never the client's door, but the vendor results
+    page, which asks for a login.
     """
-    ready = results_ready(review)
+    state = reveal_state(review)
     if party == "vendor":
         if "results.page" not in current_app.view_functions:
             return None
         url = url_for("results.page", public_id=review.public_id)
-        return ResultsDoor(url, ready, login=True)
-    if not review.client_sees_results:
+        return ResultsDoor(url, open_to(review, "vendor"), login=True, state=state)
+    results_token = live_link_token(review, "client", "results")
+    if shared_token is None or results_token is None:
         return None
-    if shared_token is None:
-        return None
-    url = url_for("shared_results.shared_page", token=shared_token)
-    return ResultsDoor(url, ready, login=False)
+    url = url_for("shared_results.shared_page", token=results_token)
+    ready = open_to(review, "client")
+    return ResultsDoor(url, ready, login=False, state=state, preparer=preparer(review))
 
 
 def _journey_door(journey: Journey) -> ResultsDoor | None:
@@ -177,7 +181,7 @@ def _render_welcome(
         earlier=earlier,
         promises=promises(review.confidentiality, party, review.org_names),  # type: ignore[arg-type]
         message=message,
-        door=door if door is not None and door.ready else None,
+        door=door if door is not None and door.state != "collecting" else None,
     ), (400 if message else 200)
 
 
@@ -444,27 +448,14 @@ def _closed(answers_kept: bool, door: ResultsDoor | None = None) -> ResponseRetu
 
 # --- errors ------------------------------------------------------------------------------
 
-LINK_ERRORS = {
-    404: (
-        "This link does not open a survey",
-        "It may have been mistyped, or withdrawn by the organiser. "
-        "Ask the person who sent it for a new link.",
-    ),
-    410: (
-        "This link has expired",
-        "The organiser set an end date for this link. Ask them for a new one if you still "
-        "want to answer.",
-    ),
-}
+LINK_ERRORS = (404, 410)
 
 
 @bp.errorhandler(404)
 @bp.errorhandler(410)
 def link_error(error: HTTPException) -> ResponseReturnValue:
-    """A clear page for unknown, revoked and expired links."""
-    code = error.code or 404
-    title, detail = LINK_ERRORS[code]
-    return render_template("respond/link_error.html", title=title, detail=detail), code
+    """A clear page for unknown (404) and revoked, replaced or expired (410) links."""
+    return link_error_page(error, "a survey")
 
 
 @bp.errorhandler(CSRFError)

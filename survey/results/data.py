@@ -28,29 +28,8 @@ from survey.domain.scoring import (
 )
 from survey.extensions import db
 from survey.models import ActionItem, Answer, Review
-from survey.models import Respondent as RespondentRow
 from survey.questionnaires import questionnaire_for
-
-# --- the reveal rule ------------------------------------------------------------------------
-
-
-def submitted_respondents(review: Review, party: Party | None = None) -> list[RespondentRow]:
-    """The review's submitted respondents (of one party, or all), in the order they started."""
-    return [
-        r
-        for r in review.respondents
-        if r.submitted_at is not None and (party is None or r.party == party)
-    ]
-
-
-def missing_parties(review: Review) -> list[Party]:
-    """Parties with no submitted respondent yet: while any is missing, nobody sees results."""
-    return [p for p in PARTIES if not submitted_respondents(review, p)]
-
-
-def results_ready(review: Review) -> bool:
-    """At least one submitted respondent on each side (the reveal rule)."""
-    return not missing_parties(review)
+from survey.reveal import submitted_respondents
 
 
 def disclosure_for(review: Review, audience: Party) -> Disclosure:
@@ -110,6 +89,7 @@ class Pending:
     owner: str
     proposed_by: str | None = None
     respondent: str | None = None
+    said: str | None = None  # a proposal's answer as written
 
 
 def pending_items(review: Review, result: ReviewResult) -> list[Pending]:
@@ -175,6 +155,7 @@ def _proposal(questionnaire: Questionnaire, review: Review, proposal: Proposal) 
         question.proposal_owner,
         proposal.party,
         who,
+        proposal.text,
     )
 
 

@@ -33,7 +33,8 @@ from survey.extensions import db
 from survey.models import Answer, Organisation, Review
 from survey.models import Respondent as RespondentRow
 from survey.questionnaires import questionnaire_for
-from survey.results.data import disclosure_for, review_answers_for, submitted_respondents
+from survey.results.data import disclosure_for, review_answers_for
+from survey.reveal import submitted_respondents
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: The CSV's first line, before the column names: what the file includes.
@@ -196,7 +197,8 @@ def export_organisation(organisation: Organisation) -> bytes:
     """A zip archive of every review of the organisation: answers file and plan as JSON.
 
     ``index.json`` lists the reviews; ``reviews/<id>/answers.json`` is the answers file
-    (as the Export button gives it) and ``reviews/<id>/plan.json`` the action plan.
+    as the vendor's Export button gives it (so it keeps the review's confidentiality
+    setting towards the client's people) and ``reviews/<id>/plan.json`` the action plan.
     """
     reviews = db.session.scalars(
         sa.select(Review).where(Review.organisation_id == organisation.id).order_by(Review.id)
@@ -205,7 +207,9 @@ def export_organisation(organisation: Organisation) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         index = {"organisation": organisation.name, "reviews": []}
         for review in reviews:
-            archive.writestr(f"reviews/{review.public_id}/answers.json", export_json(review))
+            archive.writestr(
+                f"reviews/{review.public_id}/answers.json", export_json(review, "vendor")
+            )
             archive.writestr(f"reviews/{review.public_id}/plan.json", plan_json(review))
             index["reviews"].append(review_summary(review))  # type: ignore[attr-defined]
         archive.writestr("index.json", json.dumps(index, indent=2, ensure_ascii=False))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from survey.dates import bounded_date_field
-from survey.models import ACTION_OWNERS, ACTION_STATUSES, AUTHOR_NAME_MAX
+from survey.models import ACTION_OWNERS, ACTION_STATUSES, AUTHOR_NAME_MAX, ActionItem
 
 OWNER_CHOICES = [SelectChoice(o, o.capitalize()) for o in ACTION_OWNERS]
 STATUS_CHOICES = [SelectChoice(s, s.replace("_", " ").capitalize()) for s in ACTION_STATUSES]
@@ -92,6 +94,23 @@ def comment_form(item_public_id: str) -> CommentForm:
     already end in one, and a random public id may end in "-" or "_".
     """
     return CommentForm(prefix=f"c-{item_public_id}-")
+
+
+class ResponseForm(FlaskForm):
+    """The vendor's response to a client proposal; empty removes it."""
+
+    response = TextAreaField(
+        "Our response",
+        validators=[Optional(), Length(max=TEXT_MAX)],
+    )
+
+
+def response_form(item: ActionItem, formdata: Any = None) -> ResponseForm:
+    """The response form of one client proposal, its box named ``r-<item id>-response``."""
+    form = ResponseForm(prefix=f"r-{item.public_id}-", formdata=formdata)
+    if formdata is None:
+        form.response.data = item.vendor_response
+    return form
 
 
 class NextReviewForm(FlaskForm):

@@ -140,7 +140,9 @@ def _apply(item: ActionItem, fields: dict[str, Any]) -> list[str]:
 
 
 def _from_pending(review: Review, pending: Pending) -> ActionItem:
+    said = pending.said if pending.proposed_by == "client" else None
     return ActionItem(
+        client_said=said,
         review_id=review.id,
         source=pending.source,
         source_key=pending.key,
@@ -222,12 +224,14 @@ def add_action(review: Review, actor: Actor, fields: dict[str, Any]) -> ActionIt
 def propose_action(review: Review, actor: Actor, title: str, detail: str | None) -> ActionItem:
     """A proposal through the client's link: waits, proposed, for the vendor to decide."""
     checked = _check({"title": title, "detail": detail})
+    said = "\n\n".join(part for part in (checked["title"], checked["detail"]) if part)
     item = ActionItem(
         review_id=review.id,
         source="proposal",
         proposed_by="client",
         status="proposed",
         owner="joint",
+        client_said=said,
         author_name=actor.author_name,
         **checked,
     )
@@ -266,4 +270,41 @@ def set_next_review(review: Review, actor: Actor, when: date | None) -> None:
     _record(
         review, actor, f"next review date {_describe('due_on', old)} → {_describe('due_on', when)}"
     )
+    db.session.commit()
+
+
+def respond_to_proposal(item: ActionItem, actor: Actor, text: str | None) -> bool:
+    """Set (or clear, when empty) the vendor's response to a client proposal.
+
+    The client reads it beside its own words once the results are shared. Returns whether
+    anything changed.
+    """
+    if item.proposed_by != "client":
+        raise PlanError("Only a proposal from the client takes a response.")
+    text = (text or "").strip() or None
+    if item.vendor_response == text:
+        return False
+    item.vendor_response = text
+    _stamp(item, actor)
+    _record(item.review, actor, "wrote a response" if text else "removed the response", item)
+    db.session.commit()
+    return True
+
+
+def share_results(review: Review, actor: Actor) -> None:
+    """Let the client see the comparison and the plan through its results link."""
+    if review.shared_at is not None:
+        return
+    review.shared_at = utcnow()
+    _record(review, actor, f"shared the results with {review.client_name}")
+    db.session.commit()
+
+
+def stop_sharing(review: Review, actor: Actor) -> None:
+    """Take the results away from the client again; its link then says so."""
+    if review.shared_at is None:
+        return
+    review.shared_at = None
+    review.unshared_at = utcnow()
+    _record(review, actor, f"stopped sharing the results with {review.client_name}")
     db.session.commit()

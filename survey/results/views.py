@@ -1,9 +1,11 @@
 """Results pages: the side-by-side comparison, the joint action plan, the PDF and exports.
 
 Two doors to the same results. The vendor comes in logged in, scoped to its organisation
-(`/reviews/<public_id>/results`); the client comes in through its shared link
-(`/r/<token>/results`), only with a client-party link and only while the vendor lets the
-client see results. Nobody sees anything until both sides have submitted (the reveal rule).
+(`/reviews/<public_id>/results`); the client comes in through its own results link
+(`/r/<results token>/results`, never a survey link). The staged reveal
+(:mod:`survey.reveal`): nobody sees anything until both sides have enough submitted
+respondents; then the vendor prepares, and the client sees what the vendor shares, while
+it shares it.
 """
 
 from __future__ import annotations
@@ -30,32 +32,40 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from werkzeug.exceptions import HTTPException
 
 from survey.access import review_in_my_organisation
 from survey.domain.model import Party
 from survey.extensions import db, limiter
 from survey.models import ActionEvent, ActionItem, Review, ShareLink
-from survey.respond.links import add_link_headers, find_shared_link
+from survey.respond.links import add_link_headers, find_shared_link, link_error_page
 from survey.results import exports, operations
 from survey.results.data import (
     Comparison,
     Pending,
     build_comparison,
-    missing_parties,
     pending_items,
     plan_items,
-    results_ready,
     score_review,
 )
 from survey.results.forms import (
     ActionForm,
+    ConfirmForm,
     NextReviewForm,
     ProposeForm,
     comment_form,
     link_comment_form,
+    response_form,
 )
 from survey.results.operations import Actor, PlanError
 from survey.results.pdf import DEFAULT_TIMEOUT, PdfError, PdfTimeout, render_pdf
+from survey.reveal import (
+    missing_parties,
+    preparer,
+    results_ready,
+    reveal_state,
+    shared_with_client,
+)
 
 bp = Blueprint("results", __name__)
 link_bp = Blueprint("shared_results", __name__, url_prefix="/r")
@@ -73,16 +83,19 @@ def _require_login() -> None:
 link_bp.after_request(add_link_headers)
 
 
+@link_bp.errorhandler(404)
+@link_bp.errorhandler(410)
+def link_error(error: HTTPException) -> ResponseReturnValue:
+    """A clear page for unknown (404) and revoked, replaced or expired (410) results links."""
+    return link_error_page(error, "the results")
+
+
 # --- lookups with the access check ----------------------------------------------------------
 
 
 def _client_review(token: str) -> tuple[ShareLink, Review]:
-    """The review behind a live *client* link whose vendor shares results (else 404 / 403)."""
-    link = find_shared_link(token)
-    if link.party != "client":
-        abort(404)
-    if not link.review.client_sees_results:
-        abort(403)
+    """The review behind a live results link (else 404, or 410 when revoked or replaced)."""
+    link = find_shared_link(token, purpose="results")
     return link, link.review
 
 
@@ -100,6 +113,12 @@ def _item(review: Review, item_id: str) -> ActionItem:
 def _ready_or_404(review: Review) -> None:
     """Writes and downloads exist only once the results do."""
     if not results_ready(review):
+        abort(404)
+
+
+def _shared_or_404(review: Review) -> None:
+    """For the client, the results exist only while the vendor shares them."""
+    if not shared_with_client(review):
         abort(404)
 
 
@@ -121,9 +140,14 @@ def _history(review: Review) -> list[ActionEvent]:
 
 
 def _waiting(review: Review, audience: str) -> str:
-    labels_missing = missing_parties(review)
+    """Who is still missing; for the client also "being prepared" or "no longer shared"."""
     return render_template(
-        "results/waiting.html", review=review, missing=labels_missing, audience=audience
+        "results/waiting.html",
+        review=review,
+        missing=missing_parties(review),
+        audience=audience,
+        state=reveal_state(review),
+        preparer=preparer(review),
     )
 
 
@@ -138,7 +162,7 @@ def _prefix(key: str) -> str:
     return "k-" + key.replace(":", "-")
 
 
-PLAN_PLACES = ("plan", "pending", "next-review", "add-action", "propose")
+PLAN_PLACES = ("plan", "pending", "next-review", "add-action", "propose", "sharing")
 
 
 def _notice_at(items: list[ActionItem], pending: list[Pending]) -> str | None:
@@ -170,6 +194,11 @@ def _vendor_context(review: Review, comparison: Comparison) -> dict[str, Any]:
         "pending": [(p, _pending_form(p), _prefix(p.key)) for p in pending],
         "items": items,
         "comment_forms": {i.public_id: comment_form(i.public_id) for i in items},
+        "response_forms": {
+            i.public_id: response_form(i) for i in items if i.proposed_by == "client"
+        },
+        "reveal": reveal_state(review),
+        "preparer": preparer(review),
         "add_form": ActionForm(prefix="new", formdata=None),
         "next_form": NextReviewForm(next_review_on=review.next_review_on, formdata=None),
         "history": _history(review),
@@ -238,6 +267,48 @@ def decide_item(public_id: str, item_id: str) -> ResponseReturnValue:
         operations.accept_action(review, item, _me())
         flash(f"Added to the plan: {item.title}", "success")
     return _back(review, f"item-{item.public_id}")
+
+
+@bp.route("/reviews/<public_id>/results/plan/<item_id>/response", methods=["POST"])
+def respond(public_id: str, item_id: str) -> ResponseReturnValue:
+    """The vendor's response to a client proposal ("you said / we propose")."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    item = _item(review, item_id)
+    if item.proposed_by != "client":
+        abort(404)
+    form = response_form(item, formdata=request.form)
+    if not form.validate_on_submit():
+        _flash_errors(form)
+    elif operations.respond_to_proposal(item, _me(), form.response.data):
+        flash("Response saved." if item.vendor_response else "Response removed.", "success")
+    else:
+        flash("Nothing changed.", "info")
+    return _back(review, f"item-{item.public_id}")
+
+
+@bp.route("/reviews/<public_id>/results/share", methods=["POST"])
+def share(public_id: str) -> ResponseReturnValue:
+    """Share the prepared results with the client (its results link then shows them)."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    operations.share_results(review, _me())
+    flash(f"Shared with {review.client_name}: its results link now shows them.", "success")
+    return _back(review, "sharing")
+
+
+@bp.route("/reviews/<public_id>/results/unshare", methods=["POST"])
+def unshare(public_id: str) -> ResponseReturnValue:
+    """Stop sharing the results with the client; its results link then says so."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    operations.stop_sharing(review, _me())
+    flash(f"{review.client_name} no longer sees the results.", "info")
+    return _back(review, "sharing")
 
 
 @bp.route("/reviews/<public_id>/results/plan/add", methods=["POST"])
@@ -423,9 +494,9 @@ def _client_context(token: str, review: Review, comparison: Comparison) -> dict[
 @link_bp.route("/<token>/results")
 @limiter.limit(LINK_LIMIT)
 def shared_page(token: str) -> ResponseReturnValue:
-    """The same comparison and plan, for the client, through its link."""
+    """The same comparison and plan, for the client, through its results link."""
     _, review = _client_review(token)
-    if not results_ready(review):
+    if not shared_with_client(review):
         return _waiting(review, "client")
     return render_template(
         "results/client.html",
@@ -468,7 +539,7 @@ def _back_to_link(token: str, anchor: str = "plan") -> ResponseReturnValue:
 def shared_comment(token: str, item_id: str) -> ResponseReturnValue:
     """The client comments on an action."""
     _, review = _client_review(token)
-    _ready_or_404(review)
+    _shared_or_404(review)
     item = _item(review, item_id)
     form = link_comment_form(item.public_id)
     if form.validate_on_submit():
@@ -485,7 +556,7 @@ def shared_comment(token: str, item_id: str) -> ResponseReturnValue:
 def shared_propose(token: str) -> ResponseReturnValue:
     """The client proposes a new action; the vendor accepts or declines it."""
     _, review = _client_review(token)
-    _ready_or_404(review)
+    _shared_or_404(review)
     form = ProposeForm(prefix="propose")
     if form.validate_on_submit():
         actor = _remember_author(review, form.author_name.data)
@@ -499,7 +570,7 @@ def shared_propose(token: str) -> ResponseReturnValue:
 @link_bp.route("/<token>/results/report.pdf")
 @limiter.limit(PDF_LIMIT)
 def shared_pdf(token: str) -> ResponseReturnValue:
-    """The report as PDF, for the client (when the vendor shares results)."""
+    """The report as PDF, for the client (while the vendor shares the results)."""
     _, review = _client_review(token)
-    _ready_or_404(review)
+    _shared_or_404(review)
     return _pdf_response(review, "client")

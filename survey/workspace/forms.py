@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from survey.dates import bounded_date_field
 from survey.disclosure import THRESHOLD_DEFAULT, THRESHOLD_MAX, THRESHOLD_MIN, Confidentiality
+from survey.reveal import DEFAULT_MIN_RESPONDENTS, MIN_RESPONDENT_CHOICES
 
 
 def not_in_the_past(form: FlaskForm, field: DateField) -> None:
@@ -75,6 +76,20 @@ class NewReviewForm(ConfidentialityForm):
         render_kw={"list": "known-clients", "autocomplete": "off"},
     )
     due_on = _due_field()
+    min_respondents = SelectField(
+        "Results open once each side has",
+        choices=[
+            SelectChoice(n, f"{n} submitted respondent{'' if n == 1 else 's'}")
+            for n in MIN_RESPONDENT_CHOICES
+        ],
+        coerce=int,
+        default=DEFAULT_MIN_RESPONDENTS,
+        validate_choice=True,
+        render_kw={"required": False},
+        description=(
+            "The results then open to you first; the client sees them once you share them."
+        ),
+    )
 
 
 class DueDateForm(FlaskForm):

@@ -2,8 +2,10 @@
 
 A review pins the questionnaire's full source text, id and version, and the names of both
 organisations as they were when it started, so later edits never change old results.
-Each party gets one shared link; revoking marks it, reissuing adds a new row (the old
-token stops resolving because lookups go by the new row's hash). A link may carry an expiry:
+Each party gets one shared survey link, and the client a results link of its own (the link
+"slots" of :data:`~survey.models.LINK_SLOTS`); revoking marks one, reissuing adds a new row
+(the old token then answers 410). Each slot's links are independent: replacing the
+client's survey link leaves its results link working. A link may carry an expiry:
 the vendor picks a last day, and the link works through the end of that day in UTC.
 """
 
@@ -15,9 +17,10 @@ import sqlalchemy as sa
 from flask import current_app, request
 
 from survey.disclosure import Confidentiality
-from survey.domain.model import PARTIES, Questionnaire
+from survey.domain.model import Questionnaire
 from survey.extensions import db
 from survey.models import (
+    LINK_SLOTS,
     Client,
     Organisation,
     Review,
@@ -72,9 +75,10 @@ def find_or_create_client(organisation: Organisation, name: str) -> Client:
     return client
 
 
-def _issue_link(review: Review, party: str) -> tuple[ShareLink, str]:
-    """Add a new shared link for a party (no commit); returns it with its raw token."""
-    link = ShareLink(review=review, party=party, salt=new_salt())
+def _issue_link(review: Review, slot: str) -> tuple[ShareLink, str]:
+    """Add a new link in a slot (no commit); returns it with its raw token."""
+    party, purpose = LINK_SLOTS[slot]
+    link = ShareLink(review=review, party=party, purpose=purpose, salt=new_salt())
     token = link_token(link)
     link.token_hash = hash_token(token)
     db.session.add(link)
@@ -89,8 +93,10 @@ def start_review(
     client_name: str,
     due_on: date | None = None,
     confidentiality: Confidentiality | None = None,
+    min_respondents: int = 1,
 ) -> tuple[Review, dict[str, str]]:
-    """Start a review of a client with a questionnaire; returns it with both raw link tokens.
+    """Start a review of a client with a questionnaire; returns it with the raw tokens of its
+    links by slot (vendor, client, results).
 
     `confidentiality` is who sees what (survey.disclosure); the defaults when None.
     """
@@ -106,30 +112,36 @@ def start_review(
         client_name=client.name,
         status="open",
         due_on=due_on,
+        min_respondents=min_respondents,
         names_to_other_side=setting.names_to_other_side,
         anonymity_threshold=setting.anonymity_threshold,
         created_by_id=created_by.id if created_by else None,
     )
     db.session.add(review)
-    tokens = {party: _issue_link(review, party)[1] for party in PARTIES}
+    tokens = {slot: _issue_link(review, slot)[1] for slot in LINK_SLOTS}
     db.session.commit()
     return review, tokens
 
 
-def revoke_link(review: Review, party: str) -> None:
-    """Stop the party's current shared link from opening the survey."""
-    link = review.current_link(party)
+def current_in_slot(review: Review, slot: str) -> ShareLink | None:
+    """The newest link of a slot (vendor, client, results), possibly revoked."""
+    return review.current_link(*LINK_SLOTS[slot])
+
+
+def revoke_link(review: Review, slot: str) -> None:
+    """Stop the slot's current link from opening (it then answers 410)."""
+    link = current_in_slot(review, slot)
     if link is not None and link.revoked_at is None:
         link.revoked_at = utcnow()
     db.session.commit()
 
 
-def reissue_link(review: Review, party: str) -> str:
-    """Revoke the party's current link (if still active) and issue a new one."""
-    link = review.current_link(party)
+def reissue_link(review: Review, slot: str) -> str:
+    """Revoke the slot's current link (if still active) and issue a new one."""
+    link = current_in_slot(review, slot)
     if link is not None and link.revoked_at is None:
         link.revoked_at = utcnow()
-    _, token = _issue_link(review, party)
+    _, token = _issue_link(review, slot)
     db.session.commit()
     return token
 

@@ -49,11 +49,16 @@ class LinkPanel:
     @property
     def state(self) -> str:
         """'active', 'revoked', 'unshowable' (key rotated) or 'missing'."""
-        if self.link is None:
-            return "missing"
-        if not self.link.is_active:
-            return "revoked"
-        return "active" if self.url else "unshowable"
+        return link_state(self.link, self.url)
+
+
+def link_state(link: ShareLink | None, url: str | None) -> str:
+    """'active', 'revoked', 'unshowable' (key rotated) or 'missing' (none issued yet)."""
+    if link is None:
+        return "missing"
+    if not link.is_active:
+        return "revoked"
+    return "active" if url else "unshowable"
 
 
 def invitation(
@@ -113,6 +118,37 @@ def _panel(review: Review, questionnaire: Questionnaire, party: Party, sender: s
         subject=subject,
         body=body,
         works_until=works_until,
+        expired=link is not None and link.has_expired(),
+    )
+
+
+@dataclass(frozen=True)
+class ResultsLinkPanel:
+    """The client's results link as the review page shows it (its own link, see LINK_SLOTS)."""
+
+    link: ShareLink | None
+    url: str | None  # None when revoked, or not derivable after a key rotation
+    works_until: date | None = None
+    expired: bool = False
+
+    party = "results"  # the link slot, for the expiry form and the URLs
+
+    @property
+    def state(self) -> str:
+        """'active', 'revoked', 'unshowable' or 'missing' (a review older than results links)."""
+        return link_state(self.link, self.url)
+
+
+def results_link_panel(review: Review) -> ResultsLinkPanel:
+    """The client's results link: its URL while it opens, its last day."""
+    link = review.current_link("client", "results")
+    url = None
+    if link is not None and link.is_active and link_is_showable(link):
+        url = shared_link_url(link_token(link)) + "/results"
+    return ResultsLinkPanel(
+        link=link,
+        url=url,
+        works_until=link_works_until(link) if link is not None else None,
         expired=link is not None and link.has_expired(),
     )
 

@@ -24,11 +24,10 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from survey.access import review_in_my_organisation
-from survey.domain.model import PARTIES
 from survey.extensions import db
-from survey.models import Client, Review, ShareLink
+from survey.models import LINK_SLOTS, Client, Review, ShareLink
 from survey.questionnaires import catalogue, questionnaire_for
-from survey.respond.links import live_link_token
+from survey.reveal import REVEAL_STATES, reveal_state
 from survey.workspace import operations, portfolio
 from survey.workspace.forms import (
     ConfidentialityForm,
@@ -42,6 +41,7 @@ from survey.workspace.presenters import (
     link_panels,
     questionnaire_choices,
     respondent_rows,
+    results_link_panel,
 )
 
 bp = Blueprint("workspace", __name__)
@@ -152,6 +152,7 @@ def new_review() -> ResponseReturnValue:
             form.client_name.data or "",
             form.due_on.data,
             form.setting(),
+            form.min_respondents.data or 1,
         )
         flash("Review started. Send each side its link.", "success")
         return redirect(url_for("workspace.review", public_id=review.public_id))
@@ -192,7 +193,9 @@ def _render_review(
         confidentiality_locked=operations.confidentiality_locked(review),
         action_form=ConfirmForm(),
         results_url=results_url,
-        client_results_url=_client_results_url(review),
+        results_panel=results_link_panel(review),
+        reveal=reveal_state(review),
+        reveal_words=REVEAL_STATES,
     )
 
 
@@ -212,24 +215,14 @@ def _stored_confidentiality_form(review: Review) -> ConfidentialityForm:
 
 
 def _stored_expiry_forms(review: Review) -> dict[str, LinkExpiryForm]:
-    """Each party's expiry form (prefixed by the party), filled from its current link."""
+    """Each link's expiry form (prefixed by its slot), filled from its current link."""
     forms: dict[str, LinkExpiryForm] = {}
-    for party in PARTIES:
-        link = review.current_link(party)
+    for party in LINK_SLOTS:
+        link = operations.current_in_slot(review, party)
         form = LinkExpiryForm(formdata=None, prefix=party)
         form.expires_on.data = operations.link_works_until(link) if link else None
         forms[party] = form
     return forms
-
-
-def _client_results_url(review: Review) -> str | None:
-    """The client's own results page (its live link + /results), while it may see results."""
-    if not review.client_sees_results:
-        return None
-    token = live_link_token(review, "client")
-    if token is None:
-        return None
-    return url_for("shared_results.shared_page", token=token, _external=True)
 
 
 LOCKED_MESSAGE = (
@@ -277,17 +270,32 @@ def reopen(public_id: str) -> ResponseReturnValue:
     return _back(review)
 
 
-def _party_or_404(party: str) -> str:
-    if party not in PARTIES:
+#: How flashed messages name each link slot, and what it opens.
+SLOT_WORDS = {
+    "vendor": ("vendor link", "the survey"),
+    "client": ("client link", "the survey"),
+    "results": ("results link", "the results"),
+}
+
+
+def _party_or_404(slot: str) -> str:
+    """A link slot of the URL (vendor, client, results), else 404."""
+    if slot not in LINK_SLOTS:
         abort(404)
-    return party
+    return slot
 
 
 def _confirm_link_change(review: Review, party: str, change: str) -> ResponseReturnValue:
     """Ask before a link stops working: people may hold it in their inbox."""
     if _live_link(review, _party_or_404(party)) is None:
         return _back(review)
-    return render_template("workspace/confirm_link.html", review=review, party=party, change=change)
+    return render_template(
+        "workspace/confirm_link.html",
+        review=review,
+        party=party,
+        change=change,
+        survey_name=questionnaire_for(review).title,
+    )
 
 
 @bp.route("/reviews/<public_id>/links/<party>/revoke", methods=["GET", "POST"])
@@ -301,7 +309,8 @@ def revoke_link(public_id: str, party: str) -> ResponseReturnValue:
         return _confirm_link_change(review, party, "revoke")
     _confirmed()
     operations.revoke_link(review, _party_or_404(party))
-    flash(f"The {party} link no longer opens the survey.", "info")
+    name, opens = SLOT_WORDS[party]
+    flash(f"The {name} no longer opens {opens}.", "info")
     return _back(review)
 
 
@@ -313,13 +322,13 @@ def reissue_link(public_id: str, party: str) -> ResponseReturnValue:
         return _confirm_link_change(review, party, "reissue")
     _confirmed()
     operations.reissue_link(review, _party_or_404(party))
-    flash(f"New {party} link issued; the old one no longer works.", "success")
+    flash(f"New {SLOT_WORDS[party][0]} issued; the old one no longer works.", "success")
     return _back(review)
 
 
 def _live_link(review: Review, party: str) -> ShareLink | None:
-    """The party's current shared link unless it was revoked (then there is none to change)."""
-    link = review.current_link(party)
+    """The slot's current link unless it was revoked (then there is none to change)."""
+    link = operations.current_in_slot(review, party)
     return link if link is not None and link.is_active else None
 
 
@@ -329,17 +338,18 @@ def set_link_expiry(public_id: str, party: str) -> ResponseReturnValue:
     review = review_in_my_organisation(public_id)
     link = _live_link(review, _party_or_404(party))
     if link is None:
-        flash(f"The {party} link was revoked; issue a new one first.", "info")
+        flash(f"The {SLOT_WORDS[party][0]} was revoked; issue a new one first.", "info")
         return _back(review)
     form = LinkExpiryForm(prefix=party)
     if not form.validate_on_submit():
         return _render_review(review, expiry_forms={party: form}), 400
     operations.set_link_expiry(link, form.expires_on.data)
     until = form.expires_on.data
+    name = SLOT_WORDS[party][0]
     if until is None:
-        flash(f"The {party} link no longer expires.", "success")
+        flash(f"The {name} no longer expires.", "success")
     else:
-        flash(f"The {party} link works until the end of {until:%-d %B %Y} (UTC).", "success")
+        flash(f"The {name} works until the end of {until:%-d %B %Y} (UTC).", "success")
     return _back(review)
 
 

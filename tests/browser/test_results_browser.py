@@ -13,6 +13,7 @@ from survey.extensions import db
 from survey.models import Review
 from survey.questionnaires import catalogue, questionnaire_for
 from survey.respond import operations as respond_ops
+from survey.results import operations as results_ops
 from survey.workspace import operations as workspace_ops
 
 from .conftest import LiveServer
@@ -24,8 +25,9 @@ EXAMPLE = ROOT / "questionnaires" / "examples" / "acme-globex.yaml"
 EMAIL, PASSWORD = "dana@acme.example", "correct horse battery"
 
 
-def submitted_review(server: LiveServer) -> tuple[str, str]:
-    """A review with the example's answers all submitted: (public id, client token)."""
+def submitted_review(server: LiveServer, shared: bool = True) -> tuple[str, str]:
+    """A review with the example's answers all submitted and (unless `shared` is False)
+    shared with the client: (public id, the client's results-link token)."""
     document = yaml.safe_load(EXAMPLE.read_text())
     with server.app.app_context():
         user = auth_ops.create_account("Acme Analytics", "Dana Vendor", EMAIL, PASSWORD)
@@ -41,8 +43,10 @@ def submitted_review(server: LiveServer) -> tuple[str, str]:
                 respondent, _ = respond_ops.start_response(link, person.get("name"), None)
                 respond_ops.save_answers(respondent, questionnaire, person["answers"])
                 respond_ops.submit_response(respondent, questionnaire)
+        if shared:
+            results_ops.share_results(review, results_ops.Actor(user=user))
         public_id = db.session.get(Review, review.id).public_id  # type: ignore[union-attr]
-        return public_id, tokens["client"]
+        return public_id, tokens["results"]
 
 
 def download_pdf(page: Page, folder: Path, name: str) -> bytes:

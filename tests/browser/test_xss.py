@@ -117,7 +117,7 @@ def test_vendor_and_client_results_and_plan_stay_inert(
     try:
         client_page = client.new_page()
         client_watch = Watch(client_page)
-        visit(client_page, client_watch, f"{base}/r/{world.tokens['client']}/results")
+        visit(client_page, client_watch, f"{base}/r/{world.tokens['results']}/results")
         visit(client_page, client_watch, f"{base}/invite/{world.invite}")
     finally:
         if client is not context:

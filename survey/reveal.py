@@ -1,0 +1,87 @@
+"""The reveal rule: who has submitted, whether the results are open, and to whom.
+
+The results open in two stages. Once each side has at least the review's `min_respondents`
+submitted respondents, they open to the vendor only, who prepares the plan and its
+responses to the client's proposals. The client sees them once the vendor shares them
+(`Review.shared_at`), and no longer once the vendor stops sharing (`Review.unshared_at`).
+
+Both the respondent journey and the results pages ask this module, so the rule lives in
+one place (a concept every feature needs lives below the features).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from survey.domain.model import PARTIES, Party
+from survey.models import Respondent, Review
+
+#: The choices of a review's minimum of submitted respondents per side.
+MIN_RESPONDENT_CHOICES = (1, 2, 3, 4, 5)
+DEFAULT_MIN_RESPONDENTS = 1
+
+#: Where a review stands: still collecting, open to the vendor who prepares, shared with the
+#: client, or no longer shared (the vendor stopped sharing).
+RevealState = Literal["collecting", "preparing", "shared", "withdrawn"]
+REVEAL_STATES: dict[str, str] = {
+    "collecting": "collecting answers",
+    "preparing": "open to you only, being prepared",
+    "shared": "shared with the client",
+    "withdrawn": "no longer shared with the client",
+}
+
+
+def submitted_respondents(review: Review, party: Party | None = None) -> list[Respondent]:
+    """The review's submitted respondents (of one party, or all), in the order they started."""
+    return [
+        r
+        for r in review.respondents
+        if r.submitted_at is not None and (party is None or r.party == party)
+    ]
+
+
+def missing_parties(review: Review) -> list[Party]:
+    """Sides with fewer submitted respondents than the review's minimum: nobody sees results.
+
+    >>> missing_parties(Review(min_respondents=1, respondents=[]))
+    ['vendor', 'client']
+    """
+    return [p for p in PARTIES if len(submitted_respondents(review, p)) < _minimum(review)]
+
+
+def results_ready(review: Review) -> bool:
+    """Both sides have the minimum of submitted respondents: the results open to the vendor."""
+    return not missing_parties(review)
+
+
+def shared_with_client(review: Review) -> bool:
+    """The results are ready and the vendor shares them with the client now."""
+    return review.shared_at is not None and results_ready(review)
+
+
+def reveal_state(review: Review) -> RevealState:
+    """Where the review stands in the staged reveal (see :data:`REVEAL_STATES`)."""
+    if not results_ready(review):
+        return "collecting"
+    if review.shared_at is not None:
+        return "shared"
+    return "withdrawn" if review.unshared_at is not None else "preparing"
+
+
+def open_to(review: Review, audience: Party) -> bool:
+    """Whether this side may see the comparison and the plan now."""
+    return results_ready(review) if audience == "vendor" else shared_with_client(review)
+
+
+def preparer(review: Review) -> str:
+    """Who prepares the results, in the client's words: the review's owner and organisation.
+
+    >>> preparer(Review(vendor_name="Acme"))
+    'Acme'
+    """
+    owner = review.created_by
+    return f"{owner.name} at {review.vendor_name}" if owner is not None else review.vendor_name
+
+
+def _minimum(review: Review) -> int:
+    return review.min_respondents or DEFAULT_MIN_RESPONDENTS
