@@ -168,7 +168,19 @@ def test_quadrant_names_the_four_zones_and_places_points() -> None:
     assert float(points[0].get("cy", "")) == pytest.approx(top + pad, abs=0.06)
     assert not find_all(root, "line", "leader")  # a lone marker is not nudged
     assert chart.lines[0] == "1. Listening: importance 100.0, score 37.5 — concentrate here."
-    assert "not rated" in chart.lines[1]
+    assert chart.lines[1] == "Not rated by the client on both counts: Trust."
+
+
+def test_quadrant_names_the_unrated_together_on_wrapped_lines() -> None:
+    """Many dimensions without importance share one note, wrapped, and take no numbers."""
+    unrated = [(f"Behaviour number {i}", None, 50.0, None) for i in range(8)]
+    chart = charts.quadrant([*unrated[:4], ("Value", 80.0, 60.0, "keep_it_up"), *unrated[4:]])
+    assert chart.lines[0] == "1. Value: importance 80.0, score 60.0 — keep it up."
+    note = " ".join(chart.lines[1:])
+    assert note.startswith("Not rated by the client on both counts: Behaviour number 0,")
+    assert len(chart.lines) >= 3
+    assert all(len(line) <= charts.QUADRANT_LEGEND_WIDTH for line in chart.lines)
+    assert len(find_all(parse(chart), "circle", "point")) == 1
 
 
 def _markers(root: ET.Element) -> list[tuple[float, float]]:
@@ -333,3 +345,24 @@ def test_trend_without_points_is_still_a_labelled_chart() -> None:
     assert chart.lines == ()
     assert "No review has results yet." in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
     assert not list(root.iter(SVG + "polyline"))
+
+
+def test_quadrant_is_cut_where_the_engine_cut_it() -> None:
+    """With `quadrant_cut` {importance: 77.1, performance: 60}, a score of 54.2 at
+    importance 91.7 is "concentrate here": left of the performance line, above the other."""
+    chart = charts.quadrant(
+        [("Business relevance", 91.7, 54.2, "concentrate_here")], cut=(77.1, 60.0)
+    )
+    root = parse(chart)
+    mid_x, mid_y = charts.quadrant_point(77.1, 60.0)
+    vertical, horizontal = find_all(root, "line", "cut")
+    assert float(vertical.get("x1", "")) == pytest.approx(mid_x, abs=0.06)
+    assert float(horizontal.get("y1", "")) == pytest.approx(mid_y, abs=0.06)
+    ((x, y),) = _markers(root)
+    assert x < mid_x and y < mid_y
+    assert "cut at importance 77.1 and score 60.0" in chart.svg
+    default = parse(charts.quadrant([("A", 80.0, 20.0, "concentrate_here")]))
+    vertical, _ = find_all(default, "line", "cut")
+    assert float(vertical.get("x1", "")) == pytest.approx(
+        charts.quadrant_point(50, 50)[0], abs=0.06
+    )

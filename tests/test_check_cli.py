@@ -62,3 +62,21 @@ def test_check_prints_one_line_per_problem_and_fails(tmp_path: Path) -> None:
         f"{missing}:1:1: no such file",
     ]
     assert result.stderr.strip() == "3 problem(s) in 3 of 4 file(s)"
+
+
+def test_check_of_a_folder_checks_the_files_the_app_would_load(tmp_path: Path) -> None:
+    """`survey check questionnaires/` checks the folder's questionnaire files, not subfolders."""
+    shipped = Path(__file__).resolve().parent.parent / "questionnaires"
+    result = run_check(shipped, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr.strip() == "ok: 2 file(s)"
+    folder = tmp_path / "qs"
+    (folder / "examples").mkdir(parents=True)
+    (folder / "examples" / "ignored.yaml").write_text("not: [a questionnaire", encoding="utf-8")
+    text = (DATA / "valid.yaml").read_text(encoding="utf-8")
+    (folder / "bad.yaml").write_text(text.replace("version: 1", "version: 0"), encoding="utf-8")
+    result = run_check(folder, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{folder / 'bad.yaml'}:2:10: the questionnaire: 'version' must be more than 0"
+    ]

@@ -156,3 +156,40 @@ def test_create_user_refuses_short_password_and_taken_email(
     assert runner.invoke(main, [*base, "--password", "long enough now"]).exit_code == 0
     taken = runner.invoke(main, [*base, "--password", "long enough now"])
     assert taken.exit_code == 1 and "already exists" in taken.output
+
+
+def test_demo_export_scores_exactly_as_the_readme_worked_example(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    """The README's worked example is the demo review: its JSON export, scored, prints it."""
+    from pathlib import Path
+
+    from survey.domain.answers import parse_answers
+    from survey.domain.report import render_text
+    from survey.domain.scoring import score
+    from survey.questionnaires import questionnaire_for
+    from survey.results.exports import export_json
+
+    _demo(runner)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    match = re.search(
+        r"<!-- worked-example: survey score questionnaires/vendor-value-review\.yaml "
+        r"questionnaires/examples/acme-globex\.yaml -->\n```text\n\$ [^\n]*\n(.*?)```",
+        readme,
+        re.S,
+    )
+    assert match, "the README's worked example is not the demo review any more"
+    with app.app_context():
+        review = db.session.scalar(sa.select(Review))
+        assert review is not None
+        questionnaire = questionnaire_for(review)
+        answers = parse_answers(export_json(review, "vendor"), "export.json", questionnaire)
+        printed = render_text(score(questionnaire, answers), questionnaire, answers)
+    # The export shows the vendor only what confidentiality lets it see, so proposals may
+    # say "someone at Globex" where the file names "Hiro (head of operations)", and their
+    # lines wrap differently; every number, reason and other word is the same.
+    def words(text: str) -> str:
+        flat = " ".join(text.split())
+        return re.sub(r"- (Vendor|Client), .*?, on '", r"- \1, on '", flat)
+
+    assert words(printed) == words(match.group(1))

@@ -44,7 +44,7 @@ SECRET = "durability-test-secret"
 THREADS = 4
 SAVES_PER_THREAD = 80  # one respondent per save: an acknowledged value is never overwritten
 KILL_AFTER_ACKS = 60
-QUESTION, PAGE = "one-word", 1  # the flagship's first client question: text, page 1
+QUESTION, PAGE = "continue", 7  # the flagship's first always-shown client text question
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -284,7 +284,7 @@ def test_acknowledged_saves_survive_sigkill(tmp_path: Path, database: str) -> No
         check.session()
         for token in list(acked)[:3]:
             page = check.opener.open(f"{server.url}/r/resume/{token}/page/{PAGE}", timeout=10)
-            assert f'value="{acked[token]}"' in page.read().decode()  # one-line input
+            assert f">{acked[token]}</textarea>" in page.read().decode()  # a text area
         assert check.save(tokens[-1], "after-restart")
     finally:
         server.kill()

@@ -83,7 +83,7 @@ def test_csv_has_every_submitted_answer_and_neutralises_formulas(
         review,
         "client",
         name="=cmd|' /C calc'!A0",
-        answers={**base, "more-valued": "@SUM(1+1)*cmd", "one-word": "-2+3"},
+        answers={**base, "stop": "@SUM(1+1)*cmd", "start": "-2+3"},
         submit=True,
     )
     make_respondent(review, "client", name="Draft Person", answers=base)  # not submitted
@@ -101,8 +101,8 @@ def test_csv_has_every_submitted_answer_and_neutralises_formulas(
     assert "'=cmd|' /C calc'!A0" in names
     assert "Draft Person" not in names
     answers = {(row[2], row[5]): row[7] for row in body}
-    assert answers[("'=cmd|' /C calc'!A0", "more-valued")] == "'@SUM(1+1)*cmd"
-    assert answers[("'=cmd|' /C calc'!A0", "one-word")] == "'-2+3"
+    assert answers[("'=cmd|' /C calc'!A0", "stop")] == "'@SUM(1+1)*cmd"
+    assert answers[("'=cmd|' /C calc'!A0", "start")] == "'-2+3"
     assert answers[("Dana (account director)", "knows-priorities")] == "5"
     labels = {(row[2], row[5]): row[8] for row in body}
     assert labels[("Dana (account director)", "knows-priorities")] == "Strongly agree"

@@ -145,7 +145,7 @@ def test_vendor_pdf_holds_levels_numbers_actions_and_verbatims(
     assert f"overall {expected['overall']['vendor']:.1f}" in text
     assert " ".join(title.split()) in text
     assert "30 Apr 2031" in text and "1 October 2031" in text  # due date, next review
-    assert "Solid" in text and "Teammates" in text
+    assert "Close partners" in text and "Teammates" in text
     assert "The March data feed broke" in text
     assert "Acme Analytics" in text and "Globex" in text
     assert "Page 2 of" in text
@@ -163,7 +163,7 @@ def test_vendor_pdf_holds_levels_numbers_actions_and_verbatims(
         0
     ]
     assert "How much does it matter to you that Acme Analytics" in mattering
-    assert "Differ on importance" in mattering or "Agree" in mattering
+    # (version 2 asks importance of the client alone, so the rows compare nothing)
     assert "Blind spot" not in mattering and "Hidden strength" not in mattering
 
     pages = keep_pages(pdf, "vendor-report")
@@ -195,9 +195,7 @@ def test_hostile_text_is_printed_not_obeyed(
         make_respondent(review, party, name=name, answers=answers, submit=True)
     evil = '<img src="file:///etc/passwd"><style>body{display:none}</style>'
     base = next(a for party, _, a in example_people() if party == "client")
-    make_respondent(
-        review, "client", name="Eve", answers={**base, "more-valued": evil}, submit=True
-    )
+    make_respondent(review, "client", name="Eve", answers={**base, "stop": evil}, submit=True)
     login(client, vendor_a)
     pdf = client.get(f"/reviews/{review.public_id}/results/report.pdf").get_data()
     squeezed = "".join(pdf_text(pdf).split())  # lines may break anywhere in the markup

@@ -260,14 +260,14 @@ def test_proposals_name_their_question_and_take_the_questionnaires_owner(
     )
     owners = {q: p.owner for (_, q, _), p in proposals.items()}
     assert owners == {
-        "more-valued": "vendor",
+        "what-would-change": "vendor",
         "better-customer": "client",
         "continue": "joint",
         "stop": "joint",
         "start": "joint",
     }
-    # the vendor's own answer to "more valued" is its to do, and is not prefixed
-    valued = next(p for (party, q, _), p in proposals.items() if q == "more-valued")
+    # "what would have to change" is the vendor's to do, and is not prefixed
+    valued = next(p for (party, q, _), p in proposals.items() if q == "what-would-change")
     assert not valued.title.startswith(("Stop", "Start", "Keep"))
 
 

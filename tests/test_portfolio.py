@@ -134,7 +134,7 @@ def test_trend_table_shows_the_engines_numbers_for_two_reviews(
         assert table[(review.public_id, "client")] == f"{expected['client']:.1f}"
     assert table[(first.public_id, "when")] == "4 Mar 2024"
     assert table[(second.public_id, "when")] == "10 Mar 2025"
-    assert table[(first.public_id, "questionnaire")] == "Vendor value review v1"
+    assert table[(first.public_id, "questionnaire")] == "Vendor value review v2"
     # the two reviews really differ, so a table showing one review's numbers twice fails
     assert shown[first.public_id] != shown[second.public_id]
     assert html.index(first.public_id) < html.index(second.public_id)  # oldest first
@@ -183,7 +183,7 @@ def test_chart_joins_only_reviews_of_the_same_questionnaire(
         desc.text or ""
     )
     table = cells(html, "review")
-    assert table[(pulse.public_id, "questionnaire")] == "Quarterly relationship pulse v1"
+    assert table[(pulse.public_id, "questionnaire")] == "Quarterly relationship pulse v2"
     assert table[(pulse.public_id, "level")] == engine(app, pulse)["level"]
 
 

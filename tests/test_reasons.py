@@ -89,15 +89,15 @@ def _speaks_of_a_party(reason: str) -> bool:
 
 
 def test_question_reasons_say_how_many_of_the_side_answered() -> None:
-    """The flagship's strategy rule, on 3 client respondents of whom 2 disagree."""
+    """The flagship's next-S-curve rule, on 3 client respondents of whom 2 disagree."""
     questionnaire = always_firing("vendor-value-review.yaml")
     client: list[dict[str, Any]] = [
-        {"strategy-12-months": 2},
-        {"strategy-12-months": 1},
-        {"strategy-12-months": 4},
+        {"still-relevant": 2},
+        {"still-relevant": 1},
+        {"still-relevant": 4},
     ]
     result = score(questionnaire, make_review([], client))
-    quoted = questionnaire.question("strategy-12-months").quoted("client", "Acme", "Globex")
+    quoted = questionnaire.question("still-relevant").quoted("client", "Acme", "Globex")
     expected = f"2 of 3 Globex respondents answered Disagree or lower to '{quoted}'"
     assert any(expected in reason for reason in reasons(result))
 

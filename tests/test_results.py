@@ -116,11 +116,11 @@ def cells(html: str, row_attr: str) -> dict[tuple[str | None, str], str]:
 
 
 def shown(value: float | None) -> str:
-    return "no score" if value is None else f"{value:.1f}"
+    return "–no score" if value is None else f"{value:.1f}"  # a dash, and words for readers
 
 
 def shown_gap(value: float | None) -> str:
-    return "not compared" if value is None else f"{value:+.1f}"
+    return "–not compared" if value is None else f"{value:+.1f}"
 
 
 def survey_score(app: Flask, review_id: int, export: str, tmp_path: Path) -> dict[str, Any]:
@@ -200,7 +200,7 @@ def test_page_numbers_equal_survey_score_on_the_export(
 
     page = client.get(f"/reviews/{scored.public_id}/results").get_data(as_text=True)
     dims = cells(page, "dimension")
-    assert len(expected["dimensions"]) == 6
+    assert len(expected["dimensions"]) == 11
     for d in expected["dimensions"]:
         assert dims[(d["id"], "vendor")] == shown(d["vendor"])
         assert dims[(d["id"], "client")] == shown(d["client"])
@@ -238,8 +238,8 @@ def test_page_shows_charts_spread_and_verbatims(
         assert f"chart chart-{kind}" in page
     assert "What it takes to reach " in page
     assert "Concentrate here" in page and "Possible overkill" in page
-    # one-word descriptions side by side, relationship types chosen
-    assert "Solid" in page and "Busy" in page
+    # the kinds and types of relationship chosen, and the texts
+    assert "Close partners" in page and "Colleagues" in page
     assert "Teammates" in page
     assert "The March data feed broke" in page
     # the spread within a party: two vendor respondents answered 5 and Agree (4) -> 75–100
@@ -336,7 +336,7 @@ def test_hostile_text_is_inert_on_the_page(
         review,
         "client",
         name=evil,
-        answers={**base, "one-word": evil[:40], "more-valued": evil},
+        answers={**base, "start": evil[:40], "stop": evil},
         submit=True,
     )
     login(client, vendor_a)
@@ -354,8 +354,24 @@ def _between(html: str, start: str, end: str) -> str:
 
 
 def test_importance_questions_are_their_own_group_without_blind_spot_words(
-    app: Flask, client: FlaskClient, login: Any, vendor_a: Any, scored: Any
+    app: Flask,
+    client: FlaskClient,
+    login: Any,
+    vendor_a: Any,
+    make_review: Callable[..., Any],
+    make_respondent: Callable[..., Any],
 ) -> None:
+    # Version 1 of the flagship asks both sides about importance, so its importance rows
+    # have gaps the engine calls blind spots; version 2 asks the client alone.
+    data = ROOT / "tests" / "data"
+    scored = make_review(
+        vendor_a, questionnaire_path=data / "questionnaires" / "vendor-value-review-v1.yaml"
+    )
+    document = yaml.safe_load((data / "scoring" / "acme-globex-v1.yaml").read_text())
+    for party in ("vendor", "client"):
+        for person in document[party]["respondents"]:
+            answers = person["answers"]
+            make_respondent(scored, party, name=person.get("name"), answers=answers, submit=True)
     login(client, vendor_a)
     page = client.get(f"/reviews/{scored.public_id}/results").get_data(as_text=True)
     with app.app_context():

@@ -461,8 +461,12 @@ POSTS: dict[str, Post] = {
         writes=False,
     ),
     "respond.welcome": Post("client_x", lambda w: {"name": "Mallory"}),
-    "respond.page": Post("client_x", lambda w: {"one-word": "Steady", "nav": "next"}),
-    "respond.autosave": Post("client_x", lambda w: {"_page": "1", "one-word": "Calm"}, ok=200),
+    "respond.page": Post(
+        "client_x", lambda w: {"recommend": "3", "what-would-change": "Steady", "nav": "next"}
+    ),
+    "respond.autosave": Post(
+        "client_x", lambda w: {"_page": "1", "recommend": "3", "what-would-change": "Calm"}, ok=200
+    ),
     "respond.review": Post("client_x", _nothing, ok=422, writes=False),
     "results.decide_pending": Post("vendor_a", lambda w: {"decision": "decline"}),
     "results.decide_item": Post("vendor_a", lambda w: {"decision": "decline"}),
@@ -531,13 +535,21 @@ def test_respondent_page_without_token_keeps_the_answer_on_screen_only(guarded: 
     client = client_of(guarded, "client_x")
     url = url_for_cell(guarded, "respond.page", "client_x")
     before = database_fingerprint(guarded.app)
-    response = client.post(url, data={"one-word": "Unsaved-word", "nav": "next"})
+    response = client.post(
+        url, data={"recommend": "3", "what-would-change": "Unsaved-word", "nav": "next"}
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 400 and "Unsaved-word" in body
     assert "we kept your answers" in body
     assert database_fingerprint(guarded.app) == before
     response = client.post(
-        url, data={"one-word": "Unsaved-word", "nav": "next", "csrf_token": csrf_of(body)}
+        url,
+        data={
+            "recommend": "3",
+            "what-would-change": "Unsaved-word",
+            "nav": "next",
+            "csrf_token": csrf_of(body),
+        },
     )
     assert response.status_code == 302
     assert any("Unsaved-word" in v for v in all_stored_text(guarded.app))

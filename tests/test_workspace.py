@@ -83,7 +83,7 @@ def test_portfolio_shows_only_own_organisation(
 def test_new_review_page_offers_the_catalogue(client: FlaskClient, acme: Any) -> None:
     page = _page(client, "/reviews/new")
     # the flagship is preselected (not the quarterly pulse, which sorts first by title)
-    assert f'<option selected value="{FLAGSHIP}">Vendor value review (version 1)</option>' in page
+    assert f'<option selected value="{FLAGSHIP}">Vendor value review (version 2)</option>' in page
     assert '<option value="quarterly-pulse">' in page
     assert 'list="known-clients"' in page
 
@@ -103,7 +103,7 @@ def test_start_review_stores_pinned_questionnaire_and_two_links(
         assert review is not None
         source = (app.config["SURVEY_QUESTIONNAIRES"] / f"{FLAGSHIP}.yaml").read_text("utf-8")
         assert review.questionnaire_source == source
-        assert (review.questionnaire_id, review.questionnaire_version) == (FLAGSHIP, 1)
+        assert (review.questionnaire_id, review.questionnaire_version) == (FLAGSHIP, 2)
         assert (review.vendor_name, review.client_name) == ("Acme Analytics", "Globex")
         assert review.due_on == due
         assert review.status == "open"
@@ -188,7 +188,7 @@ def test_review_page_lists_respondents(
     review = make_review(acme)
     make_respondent(review, "vendor", name="Dana", role="Account director")
     make_respondent(
-        review, "client", name="Hiro", answers={"knows-priorities": 4, "listens-first": "Agree"}
+        review, "client", name="Hiro", answers={"knows-priorities": 4, "honest-dialogue": "Agree"}
     )
     page = _page(client, f"/reviews/{review.public_id}")
     rows = re.findall(r"<tr>\s*<td>(Vendor|Client)</td>(.*?)</tr>", page, re.S)

@@ -611,7 +611,7 @@ def quadrant_point(importance: float, score: float) -> tuple[float, float]:
 Box = tuple[float, float, float, float]  # x-min, y-min, x-max, y-max
 
 
-def _home_cell(x: float, y: float) -> Box:
+def _home_cell(x: float, y: float, mid: tuple[float, float]) -> Box:
     """Where a nudged marker may go: its own quadrant, so it never seems to change quadrant.
 
     A nudge may bring a marker no nearer a cut line than a marker's radius (or than it
@@ -619,7 +619,7 @@ def _home_cell(x: float, y: float) -> Box:
     """
     left, top, right, bottom = QUADRANT_BOX
     pad, reach = QUADRANT_PAD, QUADRANT_MARKER
-    mid_x, mid_y = quadrant_point(50, 50)
+    mid_x, mid_y = mid
     xs = (left + pad, right - pad)
     if x < mid_x:
         xs = (left + pad, max(x, mid_x - reach))
@@ -677,39 +677,57 @@ def spread_markers(
 def quadrant(
     points: Sequence[tuple[str, float | None, float | None, str | None]],
     *,
+    cut: tuple[float, float] = (50.0, 50.0),
     uid: str = "quadrant",
 ) -> Chart:
-    """The client's importance against its score, cut at 50, with the four quadrants named.
+    """The client's importance against its score, with the four quadrants named.
 
-    `points` are (title, importance, score, quadrant) with the engine's quadrant id; a
-    point without both numbers is listed in the text but not drawn. Markers on or near the
-    same spot are nudged apart (a thin line ties each to its true place), and the quadrant
-    names sit outside the plot, where no marker reaches.
+    `cut` is (importance, performance), where the engine cut the quadrants (the file's
+    `quadrant_cut`, a `mean` already worked out), so a marker sits in the box the tables
+    name.
+
+    `points` are (title, importance, score, quadrant) with the engine's quadrant id; the
+    points with both numbers are numbered, drawn and listed one a line; those without are
+    named together on one last line and not drawn (a questionnaire may rate importance for
+    few of its dimensions). Markers on or near the same spot are nudged apart (a thin line
+    ties each to its true place), and the quadrant names sit outside the plot, where no
+    marker reaches.
     """
     uid = _uid(uid)
-    body = [_quadrant_frame()]
-    lines = []
+    mid = quadrant_point(*cut)
+    body = [_quadrant_frame(mid)]
+    rated = [p for p in points if p[1] is not None and p[2] is not None]
+    unrated = [
+        title for title, importance, score, _ in points if importance is None or score is None
+    ]
+    lines = [
+        _quadrant_line(number, title, importance, score, where)
+        for number, (title, importance, score, where) in enumerate(rated, start=1)
+    ]
+    if unrated:
+        names = f"Not rated by the client on both counts: {', '.join(unrated)}."
+        lines.extend(textwrap.wrap(names, QUADRANT_LEGEND_WIDTH))
     legend_y = QUADRANT_BOX[3] + 84
-    drawn: list[tuple[int, tuple[float, float]]] = []
-    for number, (title, importance, score, where) in enumerate(points, start=1):
-        lines.append(_quadrant_line(number, title, importance, score, where))
-        body.append(
-            _text(QUADRANT_BOX[0], legend_y + 18 * (number - 1), lines[-1], class_="legend-line")
-        )
-        if importance is not None and score is not None:
-            drawn.append((number, quadrant_point(importance, score)))
+    for index, line in enumerate(lines):
+        body.append(_text(QUADRANT_BOX[0], legend_y + 18 * index, line, class_="legend-line"))
+    drawn = [
+        (number, quadrant_point(importance, score))
+        for number, (_, importance, score, _) in enumerate(rated, start=1)
+        if importance is not None and score is not None
+    ]
     spots = spread_markers(
         [spot for _, spot in drawn],
         2 * QUADRANT_MARKER + 2,
-        [_home_cell(*spot) for _, spot in drawn],
+        [_home_cell(*spot, mid) for _, spot in drawn],
     )
     # All leaders first, then all markers: a nudged marker's true spot often lies under
     # another marker, and a dot drawn over that marker would hide its number.
     placed = list(zip(drawn, spots, strict=True))
     body.extend(_quadrant_leader(true, shown) for (_, true), shown in placed)
     body.extend(_quadrant_marker(number, shown) for (number, _), shown in placed)
-    height = int(legend_y + 18 * max(len(points), 1))
-    desc = "Client importance against client score, cut at 50. " + " ".join(lines)
+    height = int(legend_y + 18 * max(len(lines), 1))
+    where = f"cut at importance {cut[0]:.1f} and score {cut[1]:.1f}"
+    desc = f"Client importance against client score, {where}. " + " ".join(lines)
     svg = _frame(uid, 640, height, "Importance and performance", desc, "quadrant", "".join(body))
     return Chart(svg=svg, title="Importance and performance", lines=tuple(lines))
 
@@ -759,14 +777,14 @@ def _tick_label(x: float, y: float, value: int, anchor: str) -> str:
     return _text(x, y, str(value), text_anchor=anchor, font_size=10, fill="#5b6470", class_="tick")
 
 
-def _quadrant_frame() -> str:
-    """The plot area, its four zones' names, the axis titles and ticks."""
-    return _quadrant_zones() + _quadrant_corner_names() + _quadrant_ticks()
+def _quadrant_frame(mid: tuple[float, float]) -> str:
+    """The plot area cut at `mid`, its four zones' names, the axis titles and ticks."""
+    return _quadrant_zones(mid) + _quadrant_corner_names() + _quadrant_ticks()
 
 
-def _quadrant_zones() -> str:
+def _quadrant_zones(mid: tuple[float, float]) -> str:
     left, top, right, bottom = QUADRANT_BOX
-    mid_x, mid_y = quadrant_point(50, 50)
+    mid_x, mid_y = mid
     parts = [
         _el(
             "rect",
@@ -841,11 +859,13 @@ def _quadrant_ticks() -> str:
     return "".join(parts)
 
 
+QUADRANT_LEGEND_WIDTH = 95  # characters in one legend line of the 640-wide chart
+
+
 def _quadrant_line(
     number: int, title: str, importance: float | None, score: float | None, where: str | None
 ) -> str:
-    if importance is None or score is None:
-        return f"{number}. {title}: not rated by the client on both counts."
+    assert importance is not None and score is not None  # unrated points share one line
     place = QUADRANT_WORDS.get(where or "", "no quadrant").lower()
     return f"{number}. {title}: importance {importance:.1f}, score {score:.1f} — {place}."
 

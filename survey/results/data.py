@@ -403,6 +403,16 @@ def _as_text(value: Any) -> str:
     return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
 
 
+def _vendor_cut(comparison: Comparison) -> tuple[float, float]:
+    """(importance, performance) where the engine cut the quadrants of the dimensions
+    rating the vendor, the ones the chart draws; 50 where a `mean` had nothing to average."""
+    for d in comparison.result.dimensions:
+        if d.rates == "vendor":
+            imp, perf = d.cut.importance, d.cut.performance
+            return (50.0 if imp is None else imp, 50.0 if perf is None else perf)
+    return (50.0, 50.0)
+
+
 def _charts(comparison: Comparison, uid: str) -> dict[str, charts.Chart]:
     """The four charts, all from the engine's rounded numbers."""
     labels = (comparison.labels["vendor"], comparison.labels["client"])
@@ -435,6 +445,7 @@ def _charts(comparison: Comparison, uid: str) -> dict[str, charts.Chart]:
                 (titles[d["id"]], d["importance"]["client"], d["client"], d["quadrant"])
                 for d in dims
             ],
+            cut=_vendor_cut(comparison),
             uid=f"{prefix}-quadrant",
         ),
     }
