@@ -185,6 +185,7 @@ def test_demo_export_scores_exactly_as_the_readme_worked_example(
         questionnaire = questionnaire_for(review)
         answers = parse_answers(export_json(review, "vendor"), "export.json", questionnaire)
         printed = render_text(score(questionnaire, answers), questionnaire, answers)
+
     # The export shows the vendor only what confidentiality lets it see, so proposals may
     # say "someone at Globex" where the file names "Hiro (head of operations)", and their
     # lines wrap differently; every number, reason and other word is the same.
