@@ -150,6 +150,19 @@ def test_gap_bars_diverge_from_the_middle_and_name_the_status() -> None:
     )
 
 
+def test_gap_headings_name_who_rates_higher_never_a_status_a_bar_may_contradict() -> None:
+    # "Being a good customer" rates the client: the engine turns its status round, so a
+    # gap to the vendor's side (the vendor rates the client higher) is a hidden strength.
+    chart = charts.gap_bars(
+        [("Listening", 30.0, "blind_spot"), ("Being a good customer", 25.0, "hidden_strength")],
+        20,
+        labels=("Acme", "Globex"),
+    )
+    headings = [t.text or "" for t in find_all(parse(chart), "text", "side")]
+    assert sorted(headings) == ["Acme rates higher", "Globex rates higher"]
+    assert "+25.0 hidden strength" in " ".join(parse(chart).itertext())
+
+
 def test_quadrant_names_the_four_zones_and_places_points() -> None:
     chart = charts.quadrant(
         [("Listening", 100.0, 37.5, "concentrate_here"), ("Trust", None, 80.0, None)]

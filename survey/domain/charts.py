@@ -499,13 +499,19 @@ def gap_bars(
 
 
 def _gap_axes(count: int, threshold: float, labels: tuple[str, str]) -> str:
+    """The two sides' headings, the zero line, the threshold lines and the ticks.
+
+    The headings name who rates higher, not what that means: for a dimension that rates
+    the client (``rates: client``) the engine turns the statuses round, so a bar on the
+    vendor's side may be a hidden strength. Each bar carries its own status in words.
+    """
     bottom = GAP_TOP + GAP_ROW * max(count, 1)
     middle = gap_x(0)
     parts = [
         _text(
             middle - 8,
             18,
-            f"{labels[1]} rates higher: hidden strength",
+            f"{labels[1]} rates higher",
             text_anchor="end",
             fill=HIDDEN_STRENGTH_COLOUR,
             font_weight="bold",
@@ -514,7 +520,7 @@ def _gap_axes(count: int, threshold: float, labels: tuple[str, str]) -> str:
         _text(
             middle + 8,
             18,
-            f"{labels[0]} rates higher: blind spot",
+            f"{labels[0]} rates higher",
             text_anchor="start",
             fill=BLIND_SPOT_COLOUR,
             font_weight="bold",
