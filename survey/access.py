@@ -16,7 +16,7 @@ def review_in_my_organisation(public_id: str) -> Review:
     A 404 rather than a 403, so that a vendor cannot even learn that another
     organisation's review exists.
     """
-    review = db.session.scalar(
+    review: Review | None = db.session.scalar(
         sa.select(Review).where(
             Review.public_id == public_id,
             Review.organisation_id == current_user.organisation_id,

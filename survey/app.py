@@ -72,7 +72,7 @@ def register_proxy_settings(app: Flask) -> None:
     base_url = app.config.get("SURVEY_BASE_URL")
     if base_url:
         app.config.update(base_url_settings(base_url))
-    app.wsgi_app = wrap_for_proxies(  # type: ignore[method-assign]
+    app.wsgi_app = wrap_for_proxies(  # type: ignore[method-assign,assignment]
         app.wsgi_app, app.config.get("SURVEY_PROXY_HOPS", 0), base_url
     )
 

@@ -7,6 +7,7 @@ undone afterwards except by restoring a backup (see the README's "Backup and res
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import click
 import sqlalchemy as sa
@@ -48,7 +49,9 @@ def reset_password_command(email: str, password: str) -> None:
 
 def _organisation(name_or_id: str) -> Organisation:
     """The organisation with this public id, else the one organisation of this name."""
-    by_id = db.session.scalar(sa.select(Organisation).where(Organisation.public_id == name_or_id))
+    by_id: Organisation | None = db.session.scalar(
+        sa.select(Organisation).where(Organisation.public_id == name_or_id)
+    )
     if by_id is not None:
         return by_id
     named = db.session.scalars(sa.select(Organisation).where(Organisation.name == name_or_id))
@@ -84,7 +87,10 @@ def export_org_command(organisation: str, output: Path | None) -> None:
 
 
 def _find(model: type[Review] | type[Client], public_id: str) -> Review | Client:
-    row = db.session.scalar(sa.select(model).where(model.public_id == public_id))
+    row = cast(
+        "Review | Client | None",
+        db.session.scalar(sa.select(model).where(model.public_id == public_id)),
+    )
     if row is None:
         raise click.ClickException(f"No {model.__tablename__} has the id {public_id}.")
     return row

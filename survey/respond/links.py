@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from survey.extensions import db
 from survey.models import Respondent, Review, ShareLink, hash_token
@@ -41,7 +42,7 @@ def find_shared_link(raw: str, purpose: str = "survey") -> ShareLink:
     other way round); 410 when revoked, replaced or expired, with the reason as the error's
     description (see :data:`GONE_REASONS`), so the page can say which.
     """
-    link = None
+    link: ShareLink | None = None
     if _plausible(raw):
         link = db.session.scalar(
             sa.select(ShareLink).where(ShareLink.token_hash == hash_token(raw))
@@ -95,7 +96,7 @@ def link_error_page(error: HTTPException, what: str) -> ResponseReturnValue:
 
 def find_respondent(raw: str) -> Respondent:
     """The respondent whose personal resume token this is (404 when none)."""
-    respondent = None
+    respondent: Respondent | None = None
     if _plausible(raw):
         respondent = db.session.scalar(
             sa.select(Respondent).where(Respondent.resume_token_hash == hash_token(raw))
@@ -139,7 +140,7 @@ def cookie_name(review: Review, party: str) -> str:
     return f"rapport_resume_{review.public_id}_{party}"
 
 
-def remember_resume_token(response: Response, link: ShareLink, token: str) -> None:
+def remember_resume_token(response: BaseResponse, link: ShareLink, token: str) -> None:
     """Keep the personal resume token in a cookie so the shared link resumes next time."""
     response.set_cookie(
         cookie_name(link.review, link.party),

@@ -36,7 +36,6 @@ from survey.faults import DATABASE_FAULTS, RETRY_AFTER, forget_failed_transactio
 from survey.models import Review, ShareLink
 from survey.questionnaires import questionnaire_for
 from survey.respond.fields import (
-    CLEAR,
     Journey,
     Reading,
     fingerprint,
@@ -57,6 +56,7 @@ from survey.respond.links import (
     remembered_respondent,
 )
 from survey.respond.operations import (
+    CLEAR,
     MissingAnswers,
     ResponseLocked,
     answers_of,

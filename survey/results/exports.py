@@ -147,7 +147,7 @@ def _question_text(
         return ""
     if party not in questionnaire.parties_asked(question_id):
         return ""
-    return question.text_for(party, review.vendor_name, review.client_name)  # type: ignore[arg-type]
+    return question.text_for(party, review.vendor_name, review.client_name)
 
 
 def plan_json(review: Review) -> str:

@@ -119,7 +119,7 @@ def _describe(name: str, value: Any) -> str:
     if value is None or value == "":
         return "none"
     if name == "status":
-        return STATUS_WORDS.get(value, value)
+        return str(STATUS_WORDS.get(value, value))
     return value.isoformat() if isinstance(value, date) else str(value)
 
 

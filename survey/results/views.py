@@ -100,7 +100,7 @@ def _client_review(token: str) -> tuple[ShareLink, Review]:
 
 
 def _item(review: Review, item_id: str) -> ActionItem:
-    item = db.session.scalar(
+    item: ActionItem | None = db.session.scalar(
         sa.select(ActionItem).where(
             ActionItem.public_id == item_id, ActionItem.review_id == review.id
         )
