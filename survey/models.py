@@ -272,7 +272,7 @@ class ShareLink(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "share_link"
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id"), index=True)
-    party: Mapped[str] = mapped_column(sa.String(10))
+    party: Mapped[Party] = mapped_column(sa.String(10))
     purpose: Mapped[str] = mapped_column(sa.String(10), default="survey", server_default="survey")
     salt: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_salt)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -310,7 +310,7 @@ class Respondent(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
     review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id"), index=True)
-    party: Mapped[str] = mapped_column(sa.String(10))
+    party: Mapped[Party] = mapped_column(sa.String(10))
     #: The shared link this respondent came by: only while it is the party's live link does
     #: the respondent's own page point to that link's results (a replaced link gives nothing).
     link_id: Mapped[int | None] = mapped_column(sa.ForeignKey("share_link.id"), index=True)

@@ -163,7 +163,7 @@ class Journey:
 
     @property
     def party(self) -> Party:
-        return self.respondent.party  # type: ignore[return-value]
+        return self.respondent.party
 
     @property
     def pages(self) -> list[tuple[Section, list[Question]]]:

@@ -138,7 +138,7 @@ def save_answers(
     format requires. Refused (ResponseLocked) once submitted or when collection is closed.
     """
     _ensure_open(respondent)
-    asked = _questions_for(questionnaire, respondent.party)  # type: ignore[arg-type]
+    asked = _questions_for(questionnaire, respondent.party)
     changes = {
         qid: canonical_answer(questionnaire, asked[qid], raw)
         for qid, raw in answers.items()
@@ -183,7 +183,7 @@ def _write(respondent: Respondent, changes: dict[str, Any]) -> None:
 def _drop_hidden(respondent: Respondent, questionnaire: Questionnaire) -> list[str]:
     rows = list(db.session.scalars(sa.select(Answer).where(Answer.respondent_id == respondent.id)))
     values = {row.question_id: row.value for row in rows}
-    shown = {q.id for q in shown_questions(questionnaire, respondent.party, values)}  # type: ignore[arg-type]
+    shown = {q.id for q in shown_questions(questionnaire, respondent.party, values)}
     dropped = [row for row in rows if row.question_id not in shown]
     for row in dropped:
         db.session.delete(row)
@@ -217,7 +217,7 @@ def submit_response(respondent: Respondent, questionnaire: Questionnaire | None 
         from survey.questionnaires import questionnaire_for
 
         questionnaire = questionnaire_for(respondent.review)
-    missing = missing_required(questionnaire, respondent.party, answers_of(respondent))  # type: ignore[arg-type]
+    missing = missing_required(questionnaire, respondent.party, answers_of(respondent))
     if missing:
         raise MissingAnswers(missing)
     result = db.session.execute(

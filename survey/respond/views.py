@@ -160,7 +160,7 @@ def _render_welcome(
     questionnaire = questionnaire_for(review)
     party = link.party
     info = questionnaire.parties.vendor if party == "vendor" else questionnaire.parties.client
-    asked = effort(questionnaire, party)  # type: ignore[arg-type]
+    asked = effort(questionnaire, party)
     intro = info.intro and fill_names(
         info.intro, vendor=review.vendor_name, client=review.client_name
     )
@@ -179,7 +179,7 @@ def _render_welcome(
         minutes=asked.minutes,
         form=form,
         earlier=earlier,
-        promises=promises(review.confidentiality, party, review.org_names),  # type: ignore[arg-type]
+        promises=promises(review.confidentiality, party, review.org_names),
         message=message,
         door=door if door is not None and door.state != "collecting" else None,
     ), (400 if message else 200)

@@ -59,7 +59,7 @@ def review_answers_for(review: Review) -> ReviewAnswers:
                 values[answer.respondent_id][answer.question_id] = answer.value
     people: dict[str, list[Respondent]] = {"vendor": [], "client": []}
     for row in rows:
-        people[row.party].append(Respondent(row.party, values[row.id], row.name))  # type: ignore[arg-type]
+        people[row.party].append(Respondent(row.party, values[row.id], row.name))
     return ReviewAnswers(review.vendor_name, review.client_name, people["vendor"], people["client"])
 
 

@@ -67,7 +67,7 @@ def neutralise(cell: Any) -> Any:
 
 def _shared_people(review: Review, disclosure: Disclosure) -> list[RespondentRow]:
     """The submitted respondents `disclosure.audience` may see one by one."""
-    return [r for r in submitted_respondents(review) if disclosure.shows_people_of(r.party)]  # type: ignore[arg-type]
+    return [r for r in submitted_respondents(review) if disclosure.shows_people_of(r.party)]
 
 
 def export_json(review: Review, audience: Party) -> str:
@@ -116,7 +116,7 @@ def export_csv(review: Review, audience: Party) -> str:
     writer.writerow([neutralise(KEY_MARK + " ".join(export_key(disclosure, review.org_names)))])
     writer.writerow(CSV_HEADER)
     for person in _shared_people(review, disclosure):
-        named = disclosure.shows_names_of(person.party)  # type: ignore[arg-type]
+        named = disclosure.shows_names_of(person.party)
         answers = db.session.scalars(sa.select(Answer).where(Answer.respondent_id == person.id))
         org = review.vendor_name if person.party == "vendor" else review.client_name
         for answer in sorted(answers, key=lambda a: order.get(a.question_id, len(order))):
