@@ -352,9 +352,6 @@ class Answer(db.Model):  # type: ignore[name-defined,misc]
 
 # --- joint action plan (results feature) ---------------------------------------------------
 
-#: Where a plan item came from: an engine suggestion, a proposal (an answer or the client's
-#: link), or the vendor's own.
-ACTION_SOURCES = ("suggested", "proposal", "custom")
 ACTION_OWNERS = ("vendor", "client", "joint")
 ACTION_STATUSES = ("proposed", "planned", "in_progress", "done", "declined")
 #: The most a name given with a comment or proposal through the client's link holds.
@@ -380,6 +377,8 @@ class ActionItem(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
     review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id"), index=True)
+    #: Where the item came from: "suggested" (the engine), "proposal" (an answer, or the
+    #: client through its link) or "custom" (the vendor's own).
     source: Mapped[str] = mapped_column(sa.String(10))
     source_key: Mapped[str | None] = mapped_column(sa.String(80))
     rule_id: Mapped[str | None] = mapped_column(sa.String(100))

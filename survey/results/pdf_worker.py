@@ -23,7 +23,6 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 #: The made-up origin the report's HTML is rendered under (``.invalid`` never resolves).
 BASE_URL = "https://rapport.invalid/"
 STATIC_PREFIX = BASE_URL + "static/"
-DEFAULT_TIMEOUT = 60.0
 
 
 class RefusedURL(ValueError):

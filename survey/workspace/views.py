@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -178,9 +177,7 @@ def _render_review(
 ) -> str:
     """The review page; a form passed in (refused on POST) is shown with its errors."""
     questionnaire = questionnaire_for(review)
-    results_url = None
-    if "results.page" in current_app.view_functions:
-        results_url = url_for("results.page", public_id=review.public_id)
+    results_url = url_for("results.page", public_id=review.public_id)
     return render_template(
         "workspace/review.html",
         review=review,
