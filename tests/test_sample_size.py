@@ -230,3 +230,7 @@ def test_a_side_with_fewer_than_three_is_indicative_wherever_its_scores_appear(
                 assert tags >= 3, (key, party, tags)
             else:
                 assert tags == 0, (key, party)
+        # what the next level needs quotes a side's score: indicative there too
+        for party, step in re.findall(r'data-party="(\w+)">(.*?)</li>', html, re.S):
+            if " scores " in text_of(step):
+                assert ("indicative" in text_of(step)) == (party in indicative), (key, step)
