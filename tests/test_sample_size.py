@@ -164,6 +164,8 @@ def test_split_of_a_side_below_the_threshold_is_hidden_from_the_other_side(
                 assert found[group][(entry["id"], "split")] == split_words(shown), key
                 assert found[group][(entry["id"], "vendor-n")] == str(entry["n"]["vendor"])
         assert "Split view: Vendor" not in text_of(html[key])
+        # ... and says why, so that a dash is not read as "no split"
+        assert "No ranges or split views for Acme Analytics" in text_of(html[key])
 
 
 def test_split_of_a_side_at_the_threshold_reaches_the_other_side(
