@@ -140,7 +140,11 @@ def test_vendor_pdf_holds_levels_numbers_actions_and_verbatims(
             db.session.get(Review, scored.id), "vendor"
         ).dimension_titles
     for d in expected["dimensions"]:
-        row = f"{dimension_titles[d['id']]} {d['vendor']:.1f} {d['client']:.1f} {d['gap']:+.1f}"
+        n = d["n"]  # respondents counted per side, beside each side's score
+        row = (
+            f"{dimension_titles[d['id']]} {d['vendor']:.1f} {n['vendor']} {d['client']:.1f} "
+            f"{n['client']} {d['gap']:+.1f}"
+        )
         assert row in text, row
     assert f"overall {expected['overall']['vendor']:.1f}" in text
     assert " ".join(title.split()) in text

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from survey.disclosure import Disclosure
 from survey.domain import charts
 from survey.domain.model import PARTIES, Party, Question, Questionnaire
+from survey.domain.report import INDICATIVE_BELOW
 from survey.domain.scoring import (
     Proposal,
     Respondent,
@@ -174,6 +175,35 @@ def plan_items(review: Review) -> list[ActionItem]:
 
 
 @dataclass(frozen=True)
+class Sample:
+    """Behind one row: how many of each side's people count, and which sides are split.
+
+    `split` is the engine's flag (a side's own people 50 points or more apart) as the
+    audience may see it: never for a side whose people it may not see one by one, since
+    with two people a split says how far apart their two answers are.
+    """
+
+    n: dict[str, int]
+    split: dict[str, bool]
+
+    @property
+    def split_sides(self) -> list[str]:
+        """The parties shown as split, vendor first."""
+        return [p for p in PARTIES if self.split[p]]
+
+
+NO_SAMPLE = Sample({p: 0 for p in PARTIES}, {p: False for p in PARTIES})
+
+
+def sample_of(entry: dict[str, Any], disclosure: Disclosure) -> Sample:
+    """The `n` and `split` keys of one engine JSON entry, splits kept as `disclosure` allows."""
+    return Sample(
+        {p: entry["n"][p] for p in PARTIES},
+        {p: entry["split"][p] and disclosure.shows_people_of(p) for p in PARTIES},
+    )
+
+
+@dataclass(frozen=True)
 class QuestionRow:
     id: str
     text: str
@@ -187,6 +217,7 @@ class QuestionRow:
     # Importance questions only: "differ" (gap at least the threshold) or "agree". The
     # engine's blind-spot words are about performance, so they are not shown for these.
     importance_view: str | None = None
+    sample: Sample = NO_SAMPLE
 
     @property
     def is_importance(self) -> bool:
@@ -219,6 +250,45 @@ class Comparison:
     questions: list[QuestionRow] = field(default_factory=list)
     verbatims: list[Verbatim] = field(default_factory=list)
     charts: dict[str, charts.Chart] = field(default_factory=dict)
+
+    @property
+    def submitted(self) -> dict[str, int]:
+        """Submitted respondents per side, as the engine counted them."""
+        return dict(self.numbers["respondents"])
+
+    @property
+    def indicative(self) -> dict[str, bool]:
+        """Per side: fewer than INDICATIVE_BELOW submitted, so its scores are indicative."""
+        return {p: self.submitted[p] < INDICATIVE_BELOW for p in PARTIES}
+
+    def indicative_notes(self) -> list[tuple[str, str]]:
+        """(party, sentence) for each indicative side, in the text report's words."""
+        notes = []
+        for party in PARTIES:
+            if self.indicative[party]:
+                count, org = self.submitted[party], self.answers.org(party)
+                people = f"{count} {'person' if count == 1 else 'people'}"
+                notes.append(
+                    (
+                        party,
+                        f"Indicative: {org}'s scores are based on {people}, a first "
+                        f"impression, not {org}'s settled view.",
+                    )
+                )
+        return notes
+
+    def dimension_sample(self, dimension_id: str) -> Sample:
+        """The n and (shown) splits behind one dimension's scores."""
+        for entry in self.dimensions:
+            if entry["id"] == dimension_id:
+                return sample_of(entry, self.disclosure)
+        raise KeyError(dimension_id)
+
+    @property
+    def shows_splits(self) -> bool:
+        """Whether any dimension or question row marks a split the audience may see."""
+        rows = [self.dimension_sample(d["id"]) for d in self.dimensions]
+        return any(s.split_sides for s in [*rows, *(q.sample for q in self.questions)])
 
     @property
     def levels(self) -> dict[str, Any]:
@@ -309,6 +379,7 @@ def _question_rows(comparison: Comparison) -> list[QuestionRow]:
                 status=entry["status"],
                 spread=spreads.get(entry["id"], {}),
                 importance_view=_importance_view(question, entry["status"]),
+                sample=sample_of(entry, comparison.disclosure),
             )
         )
     return rows
