@@ -261,9 +261,9 @@ class Comparison:
         """Per side: fewer than INDICATIVE_BELOW submitted, so its scores are indicative."""
         return {p: self.submitted[p] < INDICATIVE_BELOW for p in PARTIES}
 
-    def indicative_notes(self) -> list[tuple[str, str]]:
+    def indicative_notes(self) -> list[tuple[Party, str]]:
         """(party, sentence) for each indicative side, in the text report's words."""
-        notes = []
+        notes: list[tuple[Party, str]] = []
         for party in PARTIES:
             if self.indicative[party]:
                 count, org = self.submitted[party], self.answers.org(party)
