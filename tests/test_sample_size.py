@@ -236,3 +236,30 @@ def test_a_side_with_fewer_than_three_is_indicative_wherever_its_scores_appear(
         for party, step in re.findall(r'data-party="(\w+)">(.*?)</li>', html, re.S):
             if " scores " in text_of(step):
                 assert ("indicative" in text_of(step)) == (party in indicative), (key, step)
+
+
+# --- the net promoter score -------------------------------------------------------------------
+
+
+def test_the_nps_shows_the_clients_score_beside_the_vendors_prediction_everywhere(
+    app: Flask, vendor_a: Any, login: Callable[..., None], make_review: Any, make_respondent: Any
+) -> None:
+    # Globex: one promoter, one promoter, one detractor (33.3); Acme predicts three passives (0)
+    changes: dict[tuple[str, int], dict[str, Any]] = {
+        ("client", 1): {"recommend": 10},
+        ("client", 2): {"recommend": 9},
+        ("client", 3): {"recommend": 3},
+        **{("vendor", k): {"recommend": 8} for k in (1, 2)},
+    }
+    counts = {"vendor": 2, "client": 3}
+    review = review_with(app, vendor_a, make_review, make_respondent, counts, changes=changes)
+    (engine,) = engine_numbers(app, review)["nps"]
+    assert (engine["vendor"], engine["client"], engine["gap"]) == (0.0, 33.3, -33.3)
+    for (audience, output), html in outputs(app, review, vendor_a, login).items():
+        row = cells(html, "nps")
+        where = (audience, output)
+        assert row[("recommend", "vendor")] == "0.0", where
+        assert row[("recommend", "client")] == "33.3", where
+        assert row[("recommend", "gap")] == "-33.3", where
+        assert (row[("recommend", "vendor-n")], row[("recommend", "client-n")]) == ("2", "3")
+        assert "prediction of Globex's answer" in text_of(html), where

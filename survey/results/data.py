@@ -192,6 +192,22 @@ class Sample:
         return [p for p in PARTIES if self.split[p]]
 
 
+@dataclass(frozen=True)
+class NpsRow:
+    """One net promoter score row: the question as asked, and the engine's rounded numbers.
+
+    The vendor's number is its prediction of the client's answer (rule 7), so the gap reads
+    as how far the vendor's expectation is from the client's view.
+    """
+
+    id: str
+    text: str
+    vendor: float | None
+    client: float | None
+    gap: float | None
+    sample: Sample
+
+
 NO_SAMPLE = Sample({p: 0 for p in PARTIES}, {p: False for p in PARTIES})
 
 
@@ -283,6 +299,24 @@ class Comparison:
             if entry["id"] == dimension_id:
                 return sample_of(entry, self.disclosure)
         raise KeyError(dimension_id)
+
+    @property
+    def nps_rows(self) -> list[NpsRow]:
+        """Each `counts_as: nps` question: the client's score beside the vendor's prediction."""
+        rows = []
+        for entry in self.numbers["nps"]:
+            question = self.questionnaire.question(entry["id"])
+            rows.append(
+                NpsRow(
+                    id=entry["id"],
+                    text=_question_text(self.questionnaire, question, self.answers),
+                    vendor=entry["vendor"],
+                    client=entry["client"],
+                    gap=entry["gap"],
+                    sample=sample_of(entry, self.disclosure),
+                )
+            )
+        return rows
 
     @property
     def shows_splits(self) -> bool:
