@@ -539,6 +539,9 @@ def test_a_version_1_review_still_scores_and_renders_after_the_file_changed(
     html = page.get_data(as_text=True)
     assert "Trust and reliability" in html  # a v1 dimension, gone from version 2
     assert "Included in planning" not in html  # a v2 dimension
+    # v1 has reversed items: the page says which way their scores read, and only for them
+    assert 'data-reversed="quarterly-only"' in html and 'data-reversed="busy-firefighting"' in html
+    assert html.count("data-reversed=") == 2
 
 
 def test_the_demo_results_page_draws_the_deliberate_quadrant_cut(

@@ -1021,6 +1021,17 @@ def test_an_answers_file_over_the_json_limit_is_refused_before_it_is_parsed() ->
 # --- text report -------------------------------------------------------------------------
 
 
+def test_text_report_says_which_way_a_reversed_question_reads() -> None:
+    answers = full_review()
+    text = render_text(score(QN, answers), QN, answers)
+    questions = text[text.index("QUESTIONS") : text.index("ACTIONS")]
+    marked = [line for line in questions.splitlines() if "(reversed) " in line]
+    assert len(marked) == 1 and "Most of our recent contacts were firefi" in marked[0]
+    assert "the more a side agrees with the statement, the lower its score" in " ".join(
+        questions.split()
+    )
+
+
 def test_text_report_has_every_section() -> None:
     answers = full_review()
     text = render_text(score(QN, answers), QN, answers)

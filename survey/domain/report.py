@@ -155,13 +155,20 @@ def _sample(spreads: Spreads, questionnaire: Questionnaire) -> tuple[str, str]:
     return n, "/".join(split) if split else DASH
 
 
-def _legend(questionnaire: Questionnaire) -> list[str]:
+def _legend(questionnaire: Questionnaire, reversed_rows: bool = False) -> list[str]:
     vendor, client = (questionnaire.parties.label(p) for p in PARTIES)
-    return _wrapped(
+    legend = _wrapped(
         f"n: respondents whose answers count ({vendor}/{client}). Split: a side whose own"
         " respondents are 50 points or more apart.",
         "  ",
     )
+    if reversed_rows:
+        legend += _wrapped(
+            "(reversed): scored the other way round, so the more a side agrees with the"
+            " statement, the lower its score.",
+            "  ",
+        )
+    return legend
 
 
 _COLUMNS = ("Dimension", "V", "C", "Gap", "Status", "Imp. V", "Imp. C", "Priority", "Quadrant")
@@ -207,8 +214,11 @@ def _quoted(questionnaire: Questionnaire, question: Question, names: tuple[str, 
 def _question_row(
     q: QuestionResult, questionnaire: Questionnaire, names: tuple[str, str]
 ) -> tuple[str, ...]:
-    text = _quoted(questionnaire, questionnaire.question(q.id), names)
+    question = questionnaire.question(q.id)
+    text = _quoted(questionnaire, question, names)
     text = _shortened(f"Importance: {text}" if q.counts_as == "importance" else text)
+    if question.reverse:
+        text += " (reversed)"
     return (
         text,
         _n(q.vendor),
@@ -225,7 +235,9 @@ def _questions(result: ReviewResult, questionnaire: Questionnaire, names: tuple[
     vendor, client = (questionnaire.parties.label(p) for p in PARTIES)
     header = ("Question", vendor, client, "Gap", "Status", "n", "Split")
     rows = [header, *(_question_row(q, questionnaire, names) for q in result.questions)]
-    return "QUESTIONS\n" + "\n".join([*_table(rows, {1, 2, 3, 5}), *_legend(questionnaire)])
+    reversed_rows = any(questionnaire.question(q.id).reverse for q in result.questions)
+    legend = _legend(questionnaire, reversed_rows)
+    return "QUESTIONS\n" + "\n".join([*_table(rows, {1, 2, 3, 5}), *legend])
 
 
 def _nps_row(

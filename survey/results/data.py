@@ -234,6 +234,8 @@ class QuestionRow:
     # engine's blind-spot words are about performance, so they are not shown for these.
     importance_view: str | None = None
     sample: Sample = NO_SAMPLE
+    #: Scored the other way round (`reverse: true`): its score rises as agreement falls.
+    reverse: bool = False
 
     @property
     def is_importance(self) -> bool:
@@ -414,6 +416,7 @@ def _question_rows(comparison: Comparison) -> list[QuestionRow]:
                 spread=spreads.get(entry["id"], {}),
                 importance_view=_importance_view(question, entry["status"]),
                 sample=sample_of(entry, comparison.disclosure),
+                reverse=question.reverse,
             )
         )
     return rows
