@@ -186,7 +186,7 @@ def register_security_headers(app: Flask) -> None:
     and bounds chunked bodies.
     """
     from survey.guard import FormRequest, ResponseGuard
-    from survey.respond.links import LINK_HEADERS
+    from survey.links import LINK_HEADERS
 
     app.request_class = FormRequest
     app.wsgi_app = ResponseGuard(  # type: ignore[method-assign]

@@ -1,4 +1,5 @@
-"""The reveal rule: who has submitted, whether the results are open, and to whom.
+"""The reveal rule: who has submitted, what they answered, whether the results are open,
+and to whom.
 
 The results open in two stages. Once each side has at least the review's `min_respondents`
 submitted respondents, they open to the vendor only, who prepares the plan and its
@@ -11,10 +12,15 @@ one place (a concept every feature needs lives below the features).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
+
+import sqlalchemy as sa
 
 from survey.domain.model import PARTIES, Party
-from survey.models import Respondent, Review
+from survey.domain.scoring import Respondent as ScoredRespondent
+from survey.domain.scoring import ReviewAnswers
+from survey.extensions import db
+from survey.models import Answer, Respondent, Review
 
 #: The choices of a review's minimum of submitted respondents per side.
 MIN_RESPONDENT_CHOICES = (1, 2, 3, 4, 5)
@@ -85,3 +91,18 @@ def preparer(review: Review) -> str:
 
 def _minimum(review: Review) -> int:
     return review.min_respondents or DEFAULT_MIN_RESPONDENTS
+
+
+def review_answers_for(review: Review) -> ReviewAnswers:
+    """The engine's input: both organisations and the canonical answers of submitted people."""
+    rows = submitted_respondents(review)
+    ids = [r.id for r in rows]
+    values: dict[int, dict[str, Any]] = {i: {} for i in ids}
+    if ids:
+        for answer in db.session.scalars(sa.select(Answer).where(Answer.respondent_id.in_(ids))):
+            if answer.value is not None:
+                values[answer.respondent_id][answer.question_id] = answer.value
+    people: dict[str, list[ScoredRespondent]] = {"vendor": [], "client": []}
+    for row in rows:
+        people[row.party].append(ScoredRespondent(row.party, values[row.id], row.name))
+    return ReviewAnswers(review.vendor_name, review.client_name, people["vendor"], people["client"])

@@ -45,7 +45,8 @@ from survey.models import Review, User, new_token
 from survey.questionnaires import catalogue, questionnaire_for
 from survey.respond import operations as respond_ops
 from survey.results import operations as results_ops
-from survey.results.data import pending_items, review_answers_for
+from survey.results.data import pending_items
+from survey.reveal import review_answers_for
 from survey.workspace import operations as workspace_ops
 
 FLAGSHIP = "vendor-value-review"

@@ -17,10 +17,10 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from survey.extensions import db
+from survey.links import TokenRedactingFilter, redact
 from survey.models import Answer, Respondent, Review, ShareLink, hash_token, utcnow
 from survey.questionnaires import questionnaire_for
 from survey.respond import operations as ops
-from survey.respond.links import TokenRedactingFilter, redact
 
 QUESTIONNAIRE = Path(__file__).parent / "data" / "respond" / "respond-test.yaml"
 PRIVACY_HEADERS = {

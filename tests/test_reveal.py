@@ -200,7 +200,8 @@ def test_answer_proposals_from_the_client_keep_its_words(
     """A proposal written in the client's answers, accepted with new words, keeps the old."""
     from survey.domain.scoring import score
     from survey.questionnaires import questionnaire_for
-    from survey.results.data import pending_items, review_answers_for
+    from survey.results.data import pending_items
+    from survey.reveal import review_answers_for
 
     with app.app_context():
         row = db.session.get(Review, prepared.id)

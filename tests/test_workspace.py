@@ -36,7 +36,7 @@ def _resolves(app: Flask, token: str) -> bool:
     """Whether the respond journey's own lookup accepts a shared-link token."""
     from werkzeug.exceptions import HTTPException
 
-    from survey.respond.links import find_shared_link
+    from survey.links import find_shared_link
 
     with app.test_request_context():
         try:

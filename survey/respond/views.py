@@ -1,7 +1,8 @@
 """Routes of the respondent journey: welcome, survey pages, review, submit, thank-you.
 
 Everything here is reached through a capability token (a shared link, or a personal
-resume link), so every response carries :data:`~survey.respond.links.LINK_HEADERS`.
+resume link), so every response carries :data:`~survey.links.LINK_HEADERS` (set once, by the
+app, for every route with a token).
 Nothing a respondent typed is lost: each page post saves before moving, the page script
 autosaves while typing, and an expired session or CSRF token re-renders the page with the
 posted answers filled in instead of dropping them.
@@ -32,6 +33,16 @@ from survey.domain.effort import effort
 from survey.domain.model import fill_names
 from survey.extensions import limiter
 from survey.faults import DATABASE_FAULTS, RETRY_AFTER, forget_failed_transaction
+from survey.links import (
+    came_by_token,
+    find_respondent,
+    find_shared_link,
+    install_log_redaction,
+    link_error_page,
+    live_link_token,
+    remember_resume_token,
+    remembered_respondent,
+)
 from survey.models import Review, ShareLink
 from survey.questionnaires import questionnaire_for
 from survey.respond.fields import (
@@ -43,17 +54,6 @@ from survey.respond.fields import (
     summary,
 )
 from survey.respond.forms import PageForm, StartForm, SubmitForm
-from survey.respond.links import (
-    add_link_headers,
-    came_by_token,
-    find_respondent,
-    find_shared_link,
-    install_log_redaction,
-    link_error_page,
-    live_link_token,
-    remember_resume_token,
-    remembered_respondent,
-)
 from survey.respond.operations import (
     CLEAR,
     MissingAnswers,
@@ -67,7 +67,6 @@ from survey.respond.operations import (
 from survey.reveal import open_to, preparer, reveal_state
 
 bp = Blueprint("respond", __name__, url_prefix="/r")
-bp.after_request(add_link_headers)
 bp.record_once(lambda _state: install_log_redaction())
 
 SHARED_LINK_LIMIT = "60 per minute"

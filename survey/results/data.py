@@ -21,16 +21,15 @@ from survey.domain.model import PARTIES, Party, Question, Questionnaire
 from survey.domain.report import INDICATIVE_BELOW
 from survey.domain.scoring import (
     Proposal,
-    Respondent,
     ReviewAnswers,
     ReviewResult,
     score,
     visible_answers,
 )
 from survey.extensions import db
-from survey.models import ActionItem, Answer, Review
+from survey.models import ActionItem, Review
 from survey.questionnaires import questionnaire_for
-from survey.reveal import submitted_respondents
+from survey.reveal import review_answers_for, submitted_respondents
 
 
 def disclosure_for(review: Review, audience: Party) -> Disclosure:
@@ -47,21 +46,6 @@ def score_review(review: Review) -> ReviewResult:
     """
     side_worded = disclosure_for(review, "vendor").side_worded()
     return score(questionnaire_for(review), review_answers_for(review), side_worded)
-
-
-def review_answers_for(review: Review) -> ReviewAnswers:
-    """The engine's input: both organisations and the canonical answers of submitted people."""
-    rows = submitted_respondents(review)
-    ids = [r.id for r in rows]
-    values: dict[int, dict[str, Any]] = {i: {} for i in ids}
-    if ids:
-        for answer in db.session.scalars(sa.select(Answer).where(Answer.respondent_id.in_(ids))):
-            if answer.value is not None:
-                values[answer.respondent_id][answer.question_id] = answer.value
-    people: dict[str, list[Respondent]] = {"vendor": [], "client": []}
-    for row in rows:
-        people[row.party].append(Respondent(row.party, values[row.id], row.name))
-    return ReviewAnswers(review.vendor_name, review.client_name, people["vendor"], people["client"])
 
 
 # --- keys that tie plan items to suggestions ------------------------------------------------

@@ -33,8 +33,8 @@ from survey.extensions import db
 from survey.models import Answer, Organisation, Review
 from survey.models import Respondent as RespondentRow
 from survey.questionnaires import questionnaire_for
-from survey.results.data import disclosure_for, review_answers_for
-from survey.reveal import submitted_respondents
+from survey.results.data import disclosure_for
+from survey.reveal import review_answers_for, submitted_respondents
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: The CSV's first line, before the column names: what the file includes.

@@ -37,8 +37,8 @@ from werkzeug.exceptions import HTTPException
 from survey.access import review_in_my_organisation
 from survey.domain.model import Party
 from survey.extensions import db, limiter
+from survey.links import find_shared_link, link_error_page
 from survey.models import ActionEvent, ActionItem, Review, ShareLink
-from survey.respond.links import add_link_headers, find_shared_link, link_error_page
 from survey.results import exports, operations
 from survey.results.data import (
     Comparison,
@@ -78,9 +78,6 @@ PDF_LIMIT = "10/minute"
 @login_required
 def _require_login() -> None:
     """Every vendor results page needs a logged-in vendor user."""
-
-
-link_bp.after_request(add_link_headers)
 
 
 @link_bp.errorhandler(404)

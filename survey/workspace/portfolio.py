@@ -2,7 +2,7 @@
 
 Vendors repeat the review with a client to see the trend. Every number here is the
 engine's: a review's results are :func:`survey.domain.scoring.score` run on
-:func:`survey.results.data.review_answers_for` (what the results page shows, rounded by
+:func:`survey.reveal.review_answers_for` (what the results page shows, rounded by
 ``to_dict()``), and only for reviews that pass the reveal rule
 (:func:`survey.reveal.results_ready`). Nothing is recomputed here.
 
@@ -20,8 +20,7 @@ from survey.domain import charts
 from survey.domain.scoring import score
 from survey.models import Client, Review, as_utc
 from survey.questionnaires import questionnaire_for
-from survey.results.data import review_answers_for
-from survey.reveal import results_ready
+from survey.reveal import results_ready, review_answers_for
 
 Direction = Literal["up", "down", "same"]
 

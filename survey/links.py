@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
@@ -166,13 +166,6 @@ def remembered_respondent(link: ShareLink) -> tuple[Respondent, str] | None:
     if respondent.party != link.party:
         return None
     return respondent, token
-
-
-def add_link_headers(response: Response) -> Response:
-    """Keep capability pages out of Referer headers, search indexes and caches."""
-    for name, value in LINK_HEADERS.items():
-        response.headers[name] = value
-    return response
 
 
 def redact(text: str) -> str:
