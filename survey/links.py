@@ -1,5 +1,13 @@
 """Capability links: shared survey links, the client's results link, personal resume links.
 
+Every operation on them lives here, below the features that use them: issue, derive, find,
+revoke, replace, expire, and the headers their pages carry. Each party gets one shared
+survey link, and the client a results link of its own (the link "slots" of
+:data:`~survey.models.LINK_SLOTS`); revoking marks one, reissuing adds a new row (the old
+token then answers 410). Each slot's links are independent: replacing the client's survey
+link leaves its results link working. A link may carry an expiry: the vendor picks a last
+day, and the link works through the end of that day in UTC.
+
 Both are bearer tokens in the URL, so whoever holds one may answer. Only their SHA-256
 hashes are stored; pages reached by them are kept out of caches, search engines and
 Referer headers, and the tokens are cut short before anything is written to a log.
@@ -9,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +27,16 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from survey.extensions import db
-from survey.models import Respondent, Review, ShareLink, hash_token
+from survey.models import (
+    LINK_SLOTS,
+    Respondent,
+    Review,
+    ShareLink,
+    as_utc,
+    hash_token,
+    new_salt,
+    utcnow,
+)
 
 #: Sent with every page reached through a capability token.
 LINK_HEADERS = {
@@ -131,8 +149,7 @@ def _token_while_live(link: ShareLink | None) -> str | None:
     """The link's token derived again from its salt, or None when it no longer opens."""
     if link is None or link.revoked_at is not None or link.has_expired():
         return None
-    token = link.token(current_app.config["SECRET_KEY"])
-    return token if hash_token(token) == link.token_hash else None
+    return link_token(link) if link_is_showable(link) else None
 
 
 def cookie_name(review: Review, party: str) -> str:
@@ -204,3 +221,77 @@ def install_log_redaction() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, TokenRedactingFilter) for f in logger.filters):
             logger.addFilter(TokenRedactingFilter())
+
+
+# --- issuing, revoking, replacing and expiring (each commits, but issue_link) -------------
+
+
+def link_token(link: ShareLink) -> str:
+    """The raw token of a shared link, derived from its salt and the app's secret key."""
+    return link.token(current_app.config["SECRET_KEY"])
+
+
+def link_is_showable(link: ShareLink) -> bool:
+    """Whether the derived token still matches the stored hash (False after a key rotation)."""
+    return hash_token(link_token(link)) == link.token_hash
+
+
+def shared_link_url(token: str, base_url: str | None = None) -> str:
+    """The full URL of a shared link (the respond blueprint serves `/r/<token>`)."""
+    base = (base_url or request.url_root).rstrip("/")
+    return f"{base}/r/{token}"
+
+
+def link_works_until(link: ShareLink) -> date | None:
+    """The last day (UTC) a shared link opens, or None when it does not expire.
+
+    `expires_at` is the first moment the link no longer opens, so the last day is the
+    day of the moment just before it: an `expires_at` of 1 Feb 00:00 UTC gives 31 Jan.
+    """
+    expires = as_utc(link.expires_at)
+    return None if expires is None else (expires - timedelta(microseconds=1)).date()
+
+
+def issue_link(review: Review, slot: str) -> tuple[ShareLink, str]:
+    """Add a new link in a slot (no commit); returns it with its raw token."""
+    party, purpose = LINK_SLOTS[slot]
+    link = ShareLink(review=review, party=party, purpose=purpose, salt=new_salt())
+    token = link_token(link)
+    link.token_hash = hash_token(token)
+    db.session.add(link)
+    return link, token
+
+
+def current_in_slot(review: Review, slot: str) -> ShareLink | None:
+    """The newest link of a slot (vendor, client, results), possibly revoked."""
+    return review.current_link(*LINK_SLOTS[slot])
+
+
+def revoke_link(review: Review, slot: str) -> None:
+    """Stop the slot's current link from opening (it then answers 410)."""
+    link = current_in_slot(review, slot)
+    if link is not None and link.revoked_at is None:
+        link.revoked_at = utcnow()
+    db.session.commit()
+
+
+def reissue_link(review: Review, slot: str) -> str:
+    """Revoke the slot's current link (if still active) and issue a new one."""
+    link = current_in_slot(review, slot)
+    if link is not None and link.revoked_at is None:
+        link.revoked_at = utcnow()
+    _, token = issue_link(review, slot)
+    db.session.commit()
+    return token
+
+
+def set_link_expiry(link: ShareLink, expires_on: date | None) -> None:
+    """Let a shared link work through the end of `expires_on` (UTC), or for good when None.
+
+    Stored as the first moment it stops working, midnight UTC after that day, which is
+    what the link lookups compare with. A reissued link starts again without an expiry.
+    """
+    link.expires_at = None
+    if expires_on is not None:
+        link.expires_at = datetime.combine(expires_on + timedelta(days=1), time.min, UTC)
+    db.session.commit()

@@ -98,6 +98,7 @@ def _first(questionnaire: Any, party: str, kind: str) -> tuple[int, str]:
 
 def seed(app: Flask) -> Site:
     """Fill a fresh database with a review in every state the checked pages can show."""
+    from survey import links
     from survey.auth import operations as auth_ops
     from survey.extensions import db
     from survey.models import User
@@ -182,8 +183,8 @@ def seed(app: Flask) -> Site:
         workspace_ops.close_review(closed)
         site.closed_vendor_token = tokens["vendor"]
         site.replaced_results_token = tokens["results"]
-        site.revoked_results_token = workspace_ops.reissue_link(closed, "results")
-        workspace_ops.revoke_link(closed, "results")
+        site.revoked_results_token = links.reissue_link(closed, "results")
+        links.revoke_link(closed, "results")
     return site
 
 

@@ -37,7 +37,7 @@ from flask.testing import FlaskClient
 from test_results import example_people
 from werkzeug.routing import Rule
 
-from survey import create_app
+from survey import create_app, links
 from survey.auth import operations as auth_ops
 from survey.domain.scoring import score
 from survey.extensions import db, limiter
@@ -118,7 +118,7 @@ def build_world() -> World:
     x, world.x_tokens = _review(user_a, "Globex")
     y, world.y_tokens = _review(user_b, "Umbrella")
     world.replaced = {"link": world.x_tokens["client"], "resume": _submit_everyone(x)}
-    world.x_tokens["client"] = workspace_ops.reissue_link(x, "client")
+    world.x_tokens["client"] = links.reissue_link(x, "client")
     _submit_everyone(y)
     for shared in (x, y):
         results_ops.share_results(shared, results_ops.Actor(user=shared.created_by))
@@ -132,7 +132,7 @@ def build_world() -> World:
     world.results = {"results_x": world.x_tokens["results"], "results_y": world.y_tokens["results"]}
     world.results.update(_reveal_states(user_a))
     world.results["results_revoked"] = hooli["results"]
-    workspace_ops.revoke_link(revoked, "results")
+    links.revoke_link(revoked, "results")
     _, world.invite = auth_ops.invite_colleague(user_a, "new@acme.example")
     item = results_ops.propose_action(x, results_ops.Actor.client_link(), "Meet monthly", None)
     world.item_x = item.public_id
@@ -150,7 +150,7 @@ def _reveal_states(owner: User) -> dict[str, str]:
     preparing, tokens = _review(owner, "Initrode")
     _submit_everyone(preparing)
     found = {"results_replaced": tokens["results"]}
-    found["results_preparing"] = workspace_ops.reissue_link(preparing, "results")
+    found["results_preparing"] = links.reissue_link(preparing, "results")
     withdrawn, tokens = _review(owner, "Vandelay")
     _submit_everyone(withdrawn)
     actor = results_ops.Actor(user=owner)
@@ -166,8 +166,8 @@ def _reveal_states(owner: User) -> dict[str, str]:
 def _tokens_then_revoke(review: Review) -> str:
     link = review.current_link("client")
     assert link is not None
-    token = workspace_ops.link_token(link)
-    workspace_ops.revoke_link(review, "client")
+    token = links.link_token(link)
+    links.revoke_link(review, "client")
     return token
 
 

@@ -96,7 +96,7 @@ def test_demo_recovers_a_revoked_link_and_takes_a_base_url(
     with app.app_context():
         review = db.session.scalar(sa.select(Review))
         assert review is not None
-        from survey.workspace.operations import revoke_link
+        from survey.links import revoke_link
 
         revoke_link(review, "client")
     lines = _demo(runner, "--base-url", "https://rapport.example/")

@@ -16,6 +16,7 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
+from survey import links
 from survey.extensions import db
 from survey.models import Review
 
@@ -309,12 +310,11 @@ def test_stopping_sharing_closes_the_client_door(
 
 
 def test_revoked_client_link_sees_nothing(app: Flask, client: FlaskClient, scored: Any) -> None:
-    from survey.workspace import operations as workspace_ops
 
     with app.app_context():
         row = db.session.get(Review, scored.id)
         assert row is not None
-        workspace_ops.revoke_link(row, "results")
+        links.revoke_link(row, "results")
     gone = client.get(f"/r/{scored.results_token}/results")
     assert gone.status_code == 410
     assert "This link was withdrawn" in gone.get_data(as_text=True)

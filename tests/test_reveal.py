@@ -19,10 +19,10 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from test_results import example_people, make_scored
 
+from survey import links
 from survey.extensions import db
 from survey.models import ActionItem, Review
 from survey.reveal import missing_parties, results_ready, reveal_state
-from survey.workspace import operations as workspace_ops
 
 FLAGSHIP = "vendor-value-review"
 
@@ -242,7 +242,7 @@ def test_results_link_is_its_own(
         assert row is not None
         link = row.current_link("client", "results")
         assert link is not None
-        new = workspace_ops.link_token(link)
+        new = links.link_token(link)
     assert new in _text(vendor, f"/reviews/{prepared.public_id}")
     assert "dimension-table" in _text(visitor, f"/r/{new}/results")
     vendor.post(f"/reviews/{prepared.public_id}/links/results/revoke")

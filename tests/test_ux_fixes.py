@@ -13,9 +13,9 @@ from conftest import MadeRespondent, MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient
 
+from survey import links
 from survey.extensions import db
 from survey.models import Review, utcnow
-from survey.workspace import operations as workspace_ops
 
 QUESTIONNAIRE = Path(__file__).parent / "data" / "respond" / "respond-test.yaml"
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ def test_client_welcome_links_to_results_once_both_sides_submitted(
     assert "The results are ready" in _text(client, welcome)
     assert _text(client, f"/r/{review.results_token}/results").count("Globex") > 0
     with app.test_request_context():
-        workspace_ops.revoke_link(db.session.get(Review, review.id), "results")
+        links.revoke_link(db.session.get(Review, review.id), "results")
     assert _door_href(_text(client, welcome)) is None  # the vendor revoked the results link
 
 
@@ -105,7 +105,7 @@ def test_client_thanks_page_links_to_the_results_of_the_link_they_came_by(
     assert _door_href(html) == f"/r/{review.results_token}/results"
     # a revoked link opens nothing, so no door is offered
     with app.test_request_context():
-        workspace_ops.revoke_link(db.session.get(Review, review.id), "client")
+        links.revoke_link(db.session.get(Review, review.id), "client")
     assert _door_href(_text(client, done)) is None
 
 
@@ -119,7 +119,7 @@ def test_a_replaced_link_gives_its_respondents_nothing_of_the_new_one(
     _, submitted = _both_submitted(make_respondent, review)
     late = make_respondent(review, "client")  # started through the old link, not submitted
     with app.test_request_context():
-        new_token = workspace_ops.reissue_link(db.session.get(Review, review.id), "client")
+        new_token = links.reissue_link(db.session.get(Review, review.id), "client")
     done = _text(client, f"/r/resume/{submitted.resume_token}/done")
     assert "<h1>Thank you</h1>" in done
     assert _door_href(done) is None
@@ -171,7 +171,7 @@ def test_closed_page_links_to_the_results(
     by_resume = _text(client, f"/r/resume/{late.resume_token}/page/1", status=403)
     assert _door_href(by_resume) == f"/r/{review.results_token}/results"
     with app.test_request_context():
-        workspace_ops.revoke_link(db.session.get(Review, review.id), "results")
+        links.revoke_link(db.session.get(Review, review.id), "results")
     assert _door_href(_text(client, f"/r/{review.client_token}", status=403)) is None
 
 
@@ -188,7 +188,7 @@ def test_vendor_review_page_shows_the_client_results_url(
     assert f'id="results-link" value="{url}" readonly' in html
     assert 'data-copy-target="results-link" hidden' in html
     with app.test_request_context():
-        workspace_ops.revoke_link(db.session.get(Review, review.id), "results")
+        links.revoke_link(db.session.get(Review, review.id), "results")
     html = _text(client, f"/reviews/{review.public_id}")
     assert 'id="results-link" value' not in html and "The results link was revoked" in html
 

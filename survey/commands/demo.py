@@ -25,17 +25,16 @@ from survey.auth.operations import create_account, find_user_by_email, hash_pass
 from survey.domain.answers import AnswersError, parse_answers
 from survey.domain.model import PARTIES, Party, Questionnaire
 from survey.extensions import db
-from survey.models import Review, User
-from survey.questionnaires import catalogue, questionnaire_for
-from survey.workspace.operations import (
+from survey.links import (
     current_in_slot,
     link_is_showable,
     link_token,
     reissue_link,
-    reopen_review,
     shared_link_url,
-    start_review,
 )
+from survey.models import Review, User
+from survey.questionnaires import catalogue, questionnaire_for
+from survey.workspace.operations import reopen_review, start_review
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "rapport-demo"

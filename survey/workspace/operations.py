@@ -2,23 +2,19 @@
 
 A review pins the questionnaire's full source text, id and version, and the names of both
 organisations as they were when it started, so later edits never change old results.
-Each party gets one shared survey link, and the client a results link of its own (the link
-"slots" of :data:`~survey.models.LINK_SLOTS`); revoking marks one, reissuing adds a new row
-(the old token then answers 410). Each slot's links are independent: replacing the
-client's survey link leaves its results link working. A link may carry an expiry:
-the vendor picks a last day, and the link works through the end of that day in UTC.
+Its links are issued, revoked and replaced through :mod:`survey.links`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, request
 
 from survey.disclosure import Confidentiality
 from survey.domain.model import Questionnaire
 from survey.extensions import db
+from survey.links import issue_link
 from survey.models import (
     LINK_SLOTS,
     Client,
@@ -26,38 +22,8 @@ from survey.models import (
     Review,
     ShareLink,
     User,
-    as_utc,
     client_name_key,
-    hash_token,
-    new_salt,
-    utcnow,
 )
-
-
-def link_token(link: ShareLink) -> str:
-    """The raw token of a shared link, derived from its salt and the app's secret key."""
-    return link.token(current_app.config["SECRET_KEY"])
-
-
-def link_is_showable(link: ShareLink) -> bool:
-    """Whether the derived token still matches the stored hash (False after a key rotation)."""
-    return hash_token(link_token(link)) == link.token_hash
-
-
-def shared_link_url(token: str, base_url: str | None = None) -> str:
-    """The full URL of a shared link (the respond blueprint serves `/r/<token>`)."""
-    base = (base_url or request.url_root).rstrip("/")
-    return f"{base}/r/{token}"
-
-
-def link_works_until(link: ShareLink) -> date | None:
-    """The last day (UTC) a shared link opens, or None when it does not expire.
-
-    `expires_at` is the first moment the link no longer opens, so the last day is the
-    day of the moment just before it: an `expires_at` of 1 Feb 00:00 UTC gives 31 Jan.
-    """
-    expires = as_utc(link.expires_at)
-    return None if expires is None else (expires - timedelta(microseconds=1)).date()
 
 
 def find_or_create_client(organisation: Organisation, name: str) -> Client:
@@ -73,16 +39,6 @@ def find_or_create_client(organisation: Organisation, name: str) -> Client:
         client = Client(organisation=organisation, name=name)
         db.session.add(client)
     return client
-
-
-def _issue_link(review: Review, slot: str) -> tuple[ShareLink, str]:
-    """Add a new link in a slot (no commit); returns it with its raw token."""
-    party, purpose = LINK_SLOTS[slot]
-    link = ShareLink(review=review, party=party, purpose=purpose, salt=new_salt())
-    token = link_token(link)
-    link.token_hash = hash_token(token)
-    db.session.add(link)
-    return link, token
 
 
 def start_review(
@@ -118,44 +74,9 @@ def start_review(
         created_by_id=created_by.id if created_by else None,
     )
     db.session.add(review)
-    tokens = {slot: _issue_link(review, slot)[1] for slot in LINK_SLOTS}
+    tokens = {slot: issue_link(review, slot)[1] for slot in LINK_SLOTS}
     db.session.commit()
     return review, tokens
-
-
-def current_in_slot(review: Review, slot: str) -> ShareLink | None:
-    """The newest link of a slot (vendor, client, results), possibly revoked."""
-    return review.current_link(*LINK_SLOTS[slot])
-
-
-def revoke_link(review: Review, slot: str) -> None:
-    """Stop the slot's current link from opening (it then answers 410)."""
-    link = current_in_slot(review, slot)
-    if link is not None and link.revoked_at is None:
-        link.revoked_at = utcnow()
-    db.session.commit()
-
-
-def reissue_link(review: Review, slot: str) -> str:
-    """Revoke the slot's current link (if still active) and issue a new one."""
-    link = current_in_slot(review, slot)
-    if link is not None and link.revoked_at is None:
-        link.revoked_at = utcnow()
-    _, token = _issue_link(review, slot)
-    db.session.commit()
-    return token
-
-
-def set_link_expiry(link: ShareLink, expires_on: date | None) -> None:
-    """Let a shared link work through the end of `expires_on` (UTC), or for good when None.
-
-    Stored as the first moment it stops working, midnight UTC after that day, which is
-    what the link lookups compare with. A reissued link starts again without an expiry.
-    """
-    link.expires_at = None
-    if expires_on is not None:
-        link.expires_at = datetime.combine(expires_on + timedelta(days=1), time.min, UTC)
-    db.session.commit()
 
 
 def close_review(review: Review) -> None:

@@ -13,13 +13,8 @@ from survey.dates import long_date
 from survey.disclosure import Disclosure
 from survey.domain.effort import Effort, effort, progress
 from survey.domain.model import PARTIES, Party, Questionnaire
+from survey.links import link_is_showable, link_token, link_works_until, shared_link_url
 from survey.models import Respondent, Review, ShareLink, as_utc
-from survey.workspace.operations import (
-    link_is_showable,
-    link_token,
-    link_works_until,
-    shared_link_url,
-)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from survey import links
 from survey.access import review_in_my_organisation
 from survey.extensions import db
 from survey.models import LINK_SLOTS, Client, Review, ShareLink
@@ -215,9 +216,9 @@ def _stored_expiry_forms(review: Review) -> dict[str, LinkExpiryForm]:
     """Each link's expiry form (prefixed by its slot), filled from its current link."""
     forms: dict[str, LinkExpiryForm] = {}
     for party in LINK_SLOTS:
-        link = operations.current_in_slot(review, party)
+        link = links.current_in_slot(review, party)
         form = LinkExpiryForm(formdata=None, prefix=party)
-        form.expires_on.data = operations.link_works_until(link) if link else None
+        form.expires_on.data = links.link_works_until(link) if link else None
         forms[party] = form
     return forms
 
@@ -305,7 +306,7 @@ def revoke_link(public_id: str, party: str) -> ResponseReturnValue:
     if request.method == "GET":
         return _confirm_link_change(review, party, "revoke")
     _confirmed()
-    operations.revoke_link(review, _party_or_404(party))
+    links.revoke_link(review, _party_or_404(party))
     name, opens = SLOT_WORDS[party]
     flash(f"The {name} no longer opens {opens}.", "info")
     return _back(review)
@@ -318,14 +319,14 @@ def reissue_link(public_id: str, party: str) -> ResponseReturnValue:
     if request.method == "GET":
         return _confirm_link_change(review, party, "reissue")
     _confirmed()
-    operations.reissue_link(review, _party_or_404(party))
+    links.reissue_link(review, _party_or_404(party))
     flash(f"New {SLOT_WORDS[party][0]} issued; the old one no longer works.", "success")
     return _back(review)
 
 
 def _live_link(review: Review, party: str) -> ShareLink | None:
     """The slot's current link unless it was revoked (then there is none to change)."""
-    link = operations.current_in_slot(review, party)
+    link = links.current_in_slot(review, party)
     return link if link is not None and link.is_active else None
 
 
@@ -340,7 +341,7 @@ def set_link_expiry(public_id: str, party: str) -> ResponseReturnValue:
     form = LinkExpiryForm(prefix=party)
     if not form.validate_on_submit():
         return _render_review(review, expiry_forms={party: form}), 400
-    operations.set_link_expiry(link, form.expires_on.data)
+    links.set_link_expiry(link, form.expires_on.data)
     until = form.expires_on.data
     name = SLOT_WORDS[party][0]
     if until is None:
