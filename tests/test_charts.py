@@ -181,7 +181,7 @@ def test_quadrant_names_the_four_zones_and_places_points() -> None:
     assert float(points[0].get("cy", "")) == pytest.approx(top + pad, abs=0.06)
     assert not find_all(root, "line", "leader")  # a lone marker is not nudged
     assert chart.lines[0] == "1. Listening: importance 100.0, score 37.5 — concentrate here."
-    assert chart.lines[1] == "Not rated by the client on both counts: Trust."
+    assert chart.lines[1] == "Not placed (no importance or score): Trust."
 
 
 def test_quadrant_names_the_unrated_together_on_wrapped_lines() -> None:
@@ -190,7 +190,7 @@ def test_quadrant_names_the_unrated_together_on_wrapped_lines() -> None:
     chart = charts.quadrant([*unrated[:4], ("Value", 80.0, 60.0, "keep_it_up"), *unrated[4:]])
     assert chart.lines[0] == "1. Value: importance 80.0, score 60.0 — keep it up."
     note = " ".join(chart.lines[1:])
-    assert note.startswith("Not rated by the client on both counts: Behaviour number 0,")
+    assert note.startswith("Not placed (no importance or score): Behaviour number 0,")
     assert len(chart.lines) >= 3
     assert all(len(line) <= charts.QUADRANT_LEGEND_WIDTH for line in chart.lines)
     assert len(find_all(parse(chart), "circle", "point")) == 1

@@ -303,3 +303,21 @@ def test_confirmation_says_exactly_what_stops_working(
     assert "What stops working" in stopping and stops in stopping
     assert keeps in keeping
     assert str(escape("told the link was")) in stopping  # the 410 page, said in advance
+
+
+def test_the_client_page_says_the_vendor_answered_only_once_it_has(
+    app: Flask, vendor: FlaskClient, prepared: MadeReview
+) -> None:
+    base = f"/reviews/{prepared.public_id}/results"
+    vendor.post(f"{base}/share")
+    visitor = app.test_client()
+    results = f"/r/{prepared.results_token}/results"
+    assert "has answered what you proposed" not in _text(visitor, results)
+    visitor.post(f"{results}/propose", data={"propose-title": "Meet every month"})
+    assert "has answered what you proposed" not in _text(visitor, results)
+    with app.app_context():
+        item = db.session.scalar(sa.select(ActionItem).where(ActionItem.proposed_by == "client"))
+        assert item is not None
+        item_id = item.public_id
+    vendor.post(f"{base}/plan/{item_id}/response", data={f"r-{item_id}-response": "Yes."})
+    assert "Acme Analytics has answered what you proposed" in _text(visitor, results)

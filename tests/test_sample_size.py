@@ -263,3 +263,27 @@ def test_the_nps_shows_the_clients_score_beside_the_vendors_prediction_everywher
         assert row[("recommend", "gap")] == "-33.3", where
         assert (row[("recommend", "vendor-n")], row[("recommend", "client-n")]) == ("2", "3")
         assert "prediction of Globex's answer" in text_of(html), where
+
+
+# --- words that must agree with the numbers ----------------------------------------------------
+
+
+def test_a_dimension_that_rates_the_client_is_never_listed_under_the_vendors_blind_spots(
+    app: Flask, vendor_a: Any, login: Callable[..., None], make_review: Any, make_respondent: Any
+) -> None:
+    review = review_with(app, vendor_a, make_review, make_respondent, {"vendor": 2, "client": 3})
+    with app.app_context():
+        row = db.session.get(Review, review.id)
+        comparison = build_comparison(row, "vendor")  # type: ignore[arg-type]
+        rates = {d.id: d.rates for d in comparison.result.dimensions}
+        lists = comparison.gap_lists()
+        cut = comparison.quadrant_cut
+    assert all(rates[d["id"]] == "vendor" for d in lists["blind"] + lists["hidden"])
+    assert all(rates[d["id"]] == "client" for d in lists["customer"])
+    page = outputs(app, review, vendor_a, login)[("vendor", "page")]
+    blind_list = page[page.index("<h3>Blind spots</h3>") : page.index("<h3>Hidden strengths</h3>")]
+    assert [d["id"] for d in lists["customer"]] == ["good-customer"]  # a blind spot, turned
+    assert 'data-customer-gap="good-customer"' in page
+    assert comparison.dimension_titles["good-customer"] not in blind_list
+    # the quadrant's caption names the cut the chart is drawn at, not a fixed 50
+    assert f"cut at importance {cut[0]:.1f} and score {cut[1]:.1f}." in page

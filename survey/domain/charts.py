@@ -711,7 +711,7 @@ def quadrant(
         for number, (title, importance, score, where) in enumerate(rated, start=1)
     ]
     if unrated:
-        names = f"Not rated by the client on both counts: {', '.join(unrated)}."
+        names = f"Not placed (no importance or score): {', '.join(unrated)}."
         lines.extend(textwrap.wrap(names, QUADRANT_LEGEND_WIDTH))
     legend_y = QUADRANT_BOX[3] + 84
     for index, line in enumerate(lines):

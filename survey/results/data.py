@@ -286,6 +286,30 @@ class Comparison:
                 return sample_of(entry, self.disclosure)
         raise KeyError(dimension_id)
 
+    def gap_lists(self) -> dict[str, list[dict[str, Any]]]:
+        """The dimensions the two sides see differently, by what the difference means.
+
+        "blind" and "hidden" are about the vendor (it thinks better, or worse, of itself
+        than the client does); "customer" holds those that rate the client as a customer
+        (`rates: client`), whose statuses the engine turns round, so that they are never
+        listed under a heading that says the opposite.
+        """
+        rates = {d.id: d.rates for d in self.result.dimensions}
+        lists: dict[str, list[dict[str, Any]]] = {"blind": [], "hidden": [], "customer": []}
+        for d in self.dimensions:
+            if d["status"] not in ("blind_spot", "hidden_strength"):
+                continue
+            if rates[d["id"]] == "client":
+                lists["customer"].append(d)
+            else:
+                lists["blind" if d["status"] == "blind_spot" else "hidden"].append(d)
+        return lists
+
+    @property
+    def quadrant_cut(self) -> tuple[float, float]:
+        """(importance, score) where the quadrant chart is cut: where the engine cut it."""
+        return _vendor_cut(self)
+
     @property
     def nps_rows(self) -> list[NpsRow]:
         """Each `counts_as: nps` question: the client's score beside the vendor's prediction."""
