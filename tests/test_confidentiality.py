@@ -424,3 +424,15 @@ def test_exports_made_for_the_client_keep_the_vendors_names_and_small_side_out(
     assert made["csv"].startswith('"# Includes: Made for Globex.')
     vendor_rows = [row for row in csv_rows(made["csv"]) if row[0] == "vendor"]
     assert vendor_rows and all(row[2:5] == ["", "", ""] for row in vendor_rows)
+
+
+def test_the_clients_pages_never_speak_as_the_vendor(
+    app: Flask, vendor_a: Any, login: Any, make_review: Any, make_respondent: Any
+) -> None:
+    """The footer every page carries was the vendor's question ("a more valued vendor?")."""
+    world = build(app, vendor_a, login, make_review, make_respondent)
+    visitor = app.test_client()
+    for url in (f"/r/{world.review.client_token}", f"/r/{world.review.results_token}/results"):
+        html = visitor.get(url).get_data(as_text=True)
+        footer = html[html.index("<footer") : html.index("</footer>")]
+        assert "a more valued vendor" not in footer and "better partner" in footer, url
