@@ -1,0 +1,182 @@
+"""The trend over repeated reviews of one client."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from survey.domain.charts.svg import (
+    CLIENT_COLOUR,
+    GRID_COLOUR,
+    VENDOR_COLOUR,
+    Chart,
+    _el,
+    _frame,
+    _legend,
+    _text,
+    _tick_label,
+    _uid,
+    _wrapped_text,
+    num,
+    score_text,
+)
+
+TREND_LEFT = 60.0
+TREND_TOP = 30.0
+TREND_PLOT_HEIGHT = 200.0
+TREND_STEP = 110.0  # horizontal distance between two reviews
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One review with results, as the trend shows it (numbers are the engine's).
+
+    `series` is the questionnaire id: only points of the same series are joined by a line,
+    because scores of different questionnaires measure different things.
+    """
+
+    when: str
+    series: str
+    questionnaire: str
+    level: str | None
+    vendor: float | None
+    client: float | None
+
+
+def trend_x(index: int) -> float:
+    """The x of the `index`-th review, oldest first."""
+    return TREND_LEFT + 40 + index * TREND_STEP
+
+
+def trend_y(value: float) -> float:
+    """The y of an overall score (0–100); 100 is at the top."""
+    clamped = max(0.0, min(100.0, value))
+    return TREND_TOP + TREND_PLOT_HEIGHT * (1 - clamped / 100)
+
+
+def trend(
+    points: Sequence[TrendPoint],
+    *,
+    labels: tuple[str, str] = ("Vendor", "Client"),
+    uid: str = "trend",
+) -> Chart:
+    """Both parties' overall scores over a client's reviews, oldest first.
+
+    Every point is drawn; lines join a party's points only within one questionnaire (the
+    `series`), so a pulse survey between two full reviews is shown but not connected.
+    A missing score is listed in the text and not drawn.
+    """
+    uid = _uid(uid)
+    width = max(480, int(trend_x(max(len(points), 1) - 1) + 80))
+    bottom = TREND_TOP + TREND_PLOT_HEIGHT
+    body = [_trend_axes(width)]
+    for index, point in enumerate(points):
+        body.append(_trend_label(index, point, bottom))
+    for party, colour, dash in (
+        ("vendor", VENDOR_COLOUR, "none"),
+        ("client", CLIENT_COLOUR, "6 4"),
+    ):
+        body += _trend_lines(points, party, colour, dash)
+        body += _trend_markers(points, party, colour)
+    body.append(_legend(TREND_LEFT, bottom + 78, labels))
+    lines = [_trend_line(point, labels) for point in points]
+    series = len({point.series for point in points})
+    joined = "Lines join only reviews of the same questionnaire" + (
+        f"; {series} questionnaires are shown. " if series > 1 else ". "
+    )
+    desc = (
+        "Overall scores from 0 to 100 of each review with results, oldest first. "
+        + joined
+        + (" ".join(lines) if lines else "No review has results yet.")
+    )
+    height = int(bottom + 92)
+    svg = _frame(uid, width, height, "Overall scores over time", desc, "trend", "".join(body))
+    return Chart(svg=svg, title="Overall scores over time", lines=tuple(lines))
+
+
+def _trend_axes(width: int) -> str:
+    parts = []
+    for tick in (0, 25, 50, 75, 100):
+        y = trend_y(tick)
+        parts.append(
+            _el(
+                "line",
+                x1=TREND_LEFT,
+                y1=y,
+                x2=width - 20,
+                y2=y,
+                stroke=GRID_COLOUR,
+                stroke_dasharray="none" if tick in (0, 100) else "3 3",
+                class_="grid",
+            )
+        )
+        parts.append(_tick_label(TREND_LEFT - 8, y + 4, tick, "end"))
+    return "".join(parts)
+
+
+def _trend_label(index: int, point: TrendPoint, bottom: float) -> str:
+    """The date and questionnaire under a review's column."""
+    x = trend_x(index)
+    return _el(
+        "g",
+        _text(x, bottom + 18, point.when, text_anchor="middle", class_="when")
+        + _wrapped_text(
+            x,
+            bottom + 34,
+            point.questionnaire,
+            16,
+            text_anchor="middle",
+            font_size=10,
+            fill="#5b6470",
+            class_="series-title",
+        ),
+        class_="review",
+        data_series=point.series,
+    )
+
+
+def _trend_lines(points: Sequence[TrendPoint], party: str, colour: str, dash: str) -> list[str]:
+    """One polyline per questionnaire, through that party's drawn points, in time order."""
+    joined: dict[str, list[tuple[float, float]]] = {}
+    for index, point in enumerate(points):
+        value = point.vendor if party == "vendor" else point.client
+        if value is not None:
+            joined.setdefault(point.series, []).append((trend_x(index), trend_y(value)))
+    return [
+        _el(
+            "polyline",
+            points=" ".join(f"{num(x)},{num(y)}" for x, y in coords),
+            fill="none",
+            stroke=colour,
+            stroke_width=2.5,
+            stroke_dasharray=dash,
+            class_=f"series series-{party}",
+            data_series=series,
+        )
+        for series, coords in joined.items()
+        if len(coords) > 1
+    ]
+
+
+def _trend_markers(points: Sequence[TrendPoint], party: str, colour: str) -> list[str]:
+    """A circle (vendor) or a square (client) per score: told apart by more than colour."""
+    out = []
+    for index, point in enumerate(points):
+        value = point.vendor if party == "vendor" else point.client
+        if value is None:
+            continue
+        x, y = trend_x(index), trend_y(value)
+        common = {"fill": colour, "class_": f"point point-{party}", "data_index": str(index)}
+        if party == "vendor":
+            out.append(_el("circle", cx=x, cy=y, r=4.5, **common))
+        else:
+            out.append(_el("rect", x=x - 4, y=y - 4, width=8, height=8, **common))
+    return out
+
+
+def _trend_line(point: TrendPoint, labels: tuple[str, str]) -> str:
+    level = f"agreed level {point.level}" if point.level else "no agreed level"
+    return (
+        f"{point.when}, {point.questionnaire}: {level}; overall {labels[0]} "
+        f"{score_text(point.vendor)}, {labels[1]} {score_text(point.client)}."
+    )
