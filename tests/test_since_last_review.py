@@ -20,10 +20,15 @@ from survey.domain.scoring import Respondent, ReviewAnswers, ReviewResult, score
 SCORES = "\n".join(f"          - {{label: s{n}, score: {n}}}" for n in range(101))
 
 
-def curve_questionnaire(
+def curve_questionnaire(**options: Any) -> Questionnaire:
+    """The questionnaire of :func:`curve_text`, loaded."""
+    return load_text(curve_text(**options), "curve.yaml")
+
+
+def curve_text(
     *, version: int = 1, extra_dimension: bool = False, listening: bool = True, warnings: str = ""
-) -> Questionnaire:
-    """Relevance, trust and (optionally) listening; three levels, an NPS question."""
+) -> str:
+    """Relevance, trust and (optionally) listening; four levels, an NPS question."""
     dims = ["relevance", "trust"] + (["listening"] if listening else [])
     dims += ["value"] if extra_dimension else []
     dimensions = "\n".join(f"  - {{id: {d}, title: {d.title()}}}" for d in dims)
@@ -65,7 +70,7 @@ levels:
   - {{id: consultant, title: Consultant, requires: {{trust: 60, relevance: 60}}}}
   - {{id: partner, title: Virtual partner, requires: {{overall: 90}}}}
 """
-    return load_text(text, "curve.yaml")
+    return text
 
 
 def answers(listen: int | None, relevance: int, trust: int, recommend: int) -> dict[str, Any]:

@@ -65,6 +65,15 @@ class Delta:
     def direction(self) -> Direction | None:
         return direction_of(self.change)
 
+    @property
+    def words(self) -> str:
+        """The change for reading: "up 7.0", "down 12.5", "unchanged", "not comparable"."""
+        if self.change is None:
+            return "not comparable"
+        if self.direction == "same":
+            return "unchanged"
+        return f"{self.direction} {abs(self.change):.1f}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "before": _r(self.before),
@@ -117,6 +126,14 @@ class LevelChange:
     @property
     def direction(self) -> Direction:
         return "up" if self.steps > 0 else "down" if self.steps < 0 else "same"
+
+    @property
+    def words(self) -> str:
+        """The move for reading: "up 1 level", "down 2 levels", "unchanged"."""
+        if self.steps == 0:
+            return "unchanged"
+        count = abs(self.steps)
+        return f"{self.direction} {count} level{'' if count == 1 else 's'}"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -13,12 +13,12 @@ Pure (no Flask, no database). A questionnaire turns them on with its `warnings` 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from survey.domain.change import Comparison, Delta
-from survey.domain.model import NextCurve, Questionnaire, RelevanceDrop
+from survey.domain.model import NextCurve, Party, Questionnaire, RelevanceDrop
 from survey.domain.scoring import ReviewResult
 
 WarningCode = Literal["relevance_drop", "next_curve"]
@@ -95,9 +95,14 @@ def _trust_names(questionnaire: Questionnaire, names: Sequence[str]) -> str:
 
 
 def relevance_drop(
-    questionnaire: Questionnaire, comparison: Comparison | None
+    questionnaire: Questionnaire,
+    comparison: Comparison | None,
+    names: Mapping[Party, str] | None = None,
 ) -> ReviewWarning | None:
-    """The relevance-drop warning, or None (no rule, no comparison, or it does not hold)."""
+    """The relevance-drop warning, or None (no rule, no comparison, or it does not hold).
+
+    `names` are the organisations' names for the message (the party labels when None).
+    """
     rule = questionnaire.warnings.relevance_drop
     if rule is None or comparison is None:
         return None
@@ -110,7 +115,7 @@ def relevance_drop(
         return None
     if -relevance.change < rule.points or trust.change < 0:
         return None
-    party = questionnaire.parties.label(rule.party)
+    party = (names or {}).get(rule.party) or questionnaire.parties.label(rule.party)
     title = questionnaire.dimension(rule.dimension).title
     held = "rose" if trust.change > 0 else "held"
     message = (
@@ -144,12 +149,18 @@ def next_curve(questionnaire: Questionnaire, current: ReviewResult) -> ReviewWar
 
 
 def review_warnings(
-    questionnaire: Questionnaire, current: ReviewResult, comparison: Comparison | None
+    questionnaire: Questionnaire,
+    current: ReviewResult,
+    comparison: Comparison | None,
+    names: Mapping[Party, str] | None = None,
 ) -> tuple[ReviewWarning, ...]:
     """Every warning that holds for a review, relevance drop first.
 
     `comparison` is :func:`survey.domain.change.compare` against the previous review of the
     same client (None when there is none): without it there is no relevance drop.
     """
-    found = (relevance_drop(questionnaire, comparison), next_curve(questionnaire, current))
+    found = (
+        relevance_drop(questionnaire, comparison, names),
+        next_curve(questionnaire, current),
+    )
     return tuple(warning for warning in found if warning is not None)

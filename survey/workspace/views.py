@@ -24,7 +24,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from survey import links
+from survey import links, since
 from survey.access import review_in_my_organisation
 from survey.domain.loader import LoadedQuestionnaire
 from survey.extensions import db
@@ -109,12 +109,17 @@ def client(client_public_id: str) -> ResponseReturnValue:
     if any(row.has_results for row in rows):
         labels = (current_user.organisation.name, found.name)
         chart = portfolio.trend_chart(rows, labels, uid=f"trend-{found.public_id}")
+    latest = since.latest_with_results(found)
+    last_change = since.since_last_review(latest) if latest is not None else None
     return render_template(
         "workspace/client.html",
         client=found,
         rows=rows,
         chart=chart,
         movement=portfolio.movement(rows),
+        since=last_change,
+        warnings=since.warnings_for(latest, since=last_change) if latest is not None else (),
+        dimension_trends=since.dimension_trends(found, f"dimension-trend-{found.public_id}"),
     )
 
 
