@@ -223,6 +223,11 @@ class Review(db.Model):  # type: ignore[name-defined,misc]
     )
 
     @property
+    def carried_note(self) -> str | None:
+        """ "from the review of 3 March 2026" for a carried-over item, else None."""
+        return None if self.carried_from_on is None else carried_words(self.carried_from_on)
+
+    @property
     def is_open(self) -> bool:
         """Whether respondents may still start, change and submit answers."""
         return self.status == "open"
@@ -363,6 +368,15 @@ def via_link_who(author_name: str | None, review: Review) -> str:
     return author_name or someone_at(review.client_name)
 
 
+def carried_words(started_on: date) -> str:
+    """ "from the review of 3 March 2026": how the plan marks a carried-over item.
+
+    >>> carried_words(date(2026, 3, 3))
+    'from the review of 3 March 2026'
+    """
+    return f"from the review of {started_on.day} {started_on:%B %Y}"
+
+
 class ActionItem(db.Model):  # type: ignore[name-defined,misc]
     """One line of a review's joint action plan.
 
@@ -401,8 +415,14 @@ class ActionItem(db.Model):  # type: ignore[name-defined,misc]
     client_said: Mapped[str | None] = mapped_column(sa.Text)
     #: The vendor's response to a client proposal, shown beside it once results are shared.
     vendor_response: Mapped[str | None] = mapped_column(sa.Text)
+    #: Carried over from an earlier review's plan when that review was repeated: the item
+    #: it came from (None once that review is deleted) and the day that review started,
+    #: kept so the plan can still say "from the review of <date>".
+    carried_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("action_item.id"), index=True)
+    carried_from_on: Mapped[date | None] = mapped_column(sa.Date)
 
     review: Mapped[Review] = relationship()
+    carried_from: Mapped[ActionItem | None] = relationship(remote_side=[id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
     comments: Mapped[list[ActionComment]] = relationship(
@@ -418,6 +438,11 @@ class ActionItem(db.Model):  # type: ignore[name-defined,misc]
         if self.source != "proposal" or not self.created_via_link:
             return None
         return via_link_who(self.author_name, self.review)
+
+    @property
+    def carried_note(self) -> str | None:
+        """ "from the review of 3 March 2026" for a carried-over item, else None."""
+        return None if self.carried_from_on is None else carried_words(self.carried_from_on)
 
     @property
     def is_open(self) -> bool:

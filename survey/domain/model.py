@@ -586,6 +586,37 @@ class Action(Strict):
     when: Condition
 
 
+# --- warnings over time (Rapport's additive key, seed 003) ----------------------------------
+
+#: The fall in points that makes a relevance drop when the file gives none (issue 13).
+RELEVANCE_DROP_POINTS = 10.0
+
+
+class RelevanceDrop(Strict):
+    """Warn when `dimension` falls by `points` or more since the last review while the
+    mean of the `trust` dimensions holds or rises, both on `party`'s scores (seed 003)."""
+
+    dimension: str
+    points: float = Field(default=RELEVANCE_DROP_POINTS, gt=0, le=100)
+    trust: list[str] = Field(min_length=1)
+    party: Party = "client"
+    advice: str | None = None
+
+
+class NextCurve(Strict):
+    """Prompt to start the next S-curve once the agreed level is `level` or higher."""
+
+    level: str
+    advice: str | None = None
+
+
+class Warnings(Strict):
+    """The warnings a questionnaire turns on; none when the file has no `warnings` key."""
+
+    relevance_drop: RelevanceDrop | None = None
+    next_curve: NextCurve | None = None
+
+
 class Questionnaire(Strict):
     id: Slug
     version: int = Field(gt=0)
@@ -599,6 +630,7 @@ class Questionnaire(Strict):
     sections: list[Section] = Field(min_length=1)
     levels: list[Level] = Field(min_length=1)
     actions: list[Action] = Field(default_factory=list)
+    warnings: Warnings = Field(default_factory=Warnings)
 
     def questions(self) -> Iterator[Question]:
         """Every question in file order."""

@@ -383,6 +383,39 @@ def action_rules(q: Questionnaire) -> Iterator[Found]:
         yield from checker.check(action.when, ("actions", i, "when"))
 
 
+# --- warnings (Rapport's additive key) -----------------------------------------------------
+
+
+def warning_rules(q: Questionnaire) -> Iterator[Found]:
+    """Warnings name existing dimensions (or `overall` for trust) and an existing level."""
+    dimensions = [d.id for d in q.dimensions]
+    drop = q.warnings.relevance_drop
+    if drop is not None:
+        path: Loc = ("warnings", "relevance_drop")
+        lead = "warning 'relevance_drop'"
+        if drop.dimension not in dimensions:
+            yield (
+                (*path, "dimension"),
+                f"{lead}: unknown dimension '{drop.dimension}'"
+                + did_you_mean(drop.dimension, dimensions),
+            )
+        for i, name in enumerate(drop.trust):
+            if name not in [*dimensions, "overall"]:
+                yield (
+                    (*path, "trust", i),
+                    f"{lead}: unknown dimension '{name}' in 'trust'"
+                    + did_you_mean(name, [*dimensions, "overall"]),
+                )
+    curve = q.warnings.next_curve
+    levels = [lv.id for lv in q.levels]
+    if curve is not None and curve.level not in levels:
+        yield (
+            ("warnings", "next_curve", "level"),
+            f"warning 'next_curve': unknown level '{curve.level}'"
+            + did_you_mean(curve.level, levels),
+        )
+
+
 RULES: list[Rule] = [
     unique_ids,
     reserved_dimension,
@@ -394,4 +427,5 @@ RULES: list[Rule] = [
     show_if_rules,
     level_rules,
     action_rules,
+    warning_rules,
 ]

@@ -34,6 +34,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 
+from survey import since
 from survey.access import review_in_my_organisation
 from survey.domain.model import Party
 from survey.extensions import db, limiter
@@ -180,10 +181,21 @@ def _notice_at(items: list[ActionItem], pending: list[Pending]) -> str | None:
     return wanted if wanted in places else None
 
 
+def _over_time(review: Review, comparison: Comparison) -> dict[str, Any]:
+    """Since last review and seed 003's warnings, for the side reading (survey.since)."""
+    audience = comparison.disclosure.audience
+    found = since.since_last_review(review, audience, comparison.result)
+    return {
+        "since": found,
+        "warnings": since.warnings_for(review, audience, comparison.result, found),
+    }
+
+
 def _vendor_context(review: Review, comparison: Comparison) -> dict[str, Any]:
     pending = pending_items(review, comparison.result)
     items = plan_items(review)
     return {
+        **_over_time(review, comparison),
         "c": comparison,
         "review": review,
         "audience": "vendor",
@@ -439,8 +451,14 @@ def _download(body: str | bytes, mimetype: str, review: Review, suffix: str) -> 
 def _report_html(review: Review, comparison: Comparison) -> str:
     items = [i for i in plan_items(review) if i.status != "declined"]
     top = [i for i in items if i.is_open and i.status != "proposed"][:3]
+    audience = comparison.disclosure.audience
+    trends = since.dimension_trends(
+        review.client, f"pdf-trend-{review.public_id}", until=review, audience=audience
+    )
     return render_template(
         "pdf/report.html",
+        **_over_time(review, comparison),
+        dimension_trends=trends,
         c=comparison,
         review=review,
         items=items,

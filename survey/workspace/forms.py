@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -90,6 +90,11 @@ class NewReviewForm(ConfidentialityForm):
             "The results then open to you first; the client sees them once you share them."
         ),
     )
+
+    # Repeating a review (issue 13): the review repeated, by public id, and what to do with it.
+    previous = HiddenField()
+    carry_over = BooleanField("Carry over its plan items that are not done", default=True)
+    close_previous = BooleanField("Close it: its links stop taking answers", default=True)
 
 
 class DueDateForm(FlaskForm):

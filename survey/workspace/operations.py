@@ -7,6 +7,7 @@ Its links are issued, revoked and replaced through :mod:`survey.links`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -17,12 +18,17 @@ from survey.extensions import db
 from survey.links import issue_link
 from survey.models import (
     LINK_SLOTS,
+    ActionComment,
+    ActionEvent,
+    ActionItem,
     Client,
     Organisation,
     Review,
     ShareLink,
     User,
+    carried_words,
     client_name_key,
+    utcnow,
 )
 
 
@@ -41,21 +47,17 @@ def find_or_create_client(organisation: Organisation, name: str) -> Client:
     return client
 
 
-def start_review(
+def _new_review(
     organisation: Organisation,
     created_by: User | None,
     questionnaire: Questionnaire,
     source: str,
     client_name: str,
-    due_on: date | None = None,
-    confidentiality: Confidentiality | None = None,
-    min_respondents: int = 1,
+    due_on: date | None,
+    confidentiality: Confidentiality | None,
+    min_respondents: int,
 ) -> tuple[Review, dict[str, str]]:
-    """Start a review of a client with a questionnaire; returns it with the raw tokens of its
-    links by slot (vendor, client, results).
-
-    `confidentiality` is who sees what (survey.disclosure); the defaults when None.
-    """
+    """A review with its links, added to the session but not committed."""
     setting = confidentiality or Confidentiality()
     client = find_or_create_client(organisation, client_name)
     review = Review(
@@ -75,8 +77,184 @@ def start_review(
     )
     db.session.add(review)
     tokens = {slot: issue_link(review, slot)[1] for slot in LINK_SLOTS}
+    return review, tokens
+
+
+def start_review(
+    organisation: Organisation,
+    created_by: User | None,
+    questionnaire: Questionnaire,
+    source: str,
+    client_name: str,
+    due_on: date | None = None,
+    confidentiality: Confidentiality | None = None,
+    min_respondents: int = 1,
+) -> tuple[Review, dict[str, str]]:
+    """Start a review of a client with a questionnaire; returns it with the raw tokens of its
+    links by slot (vendor, client, results).
+
+    `confidentiality` is who sees what (survey.disclosure); the defaults when None.
+    """
+    review, tokens = _new_review(
+        organisation,
+        created_by,
+        questionnaire,
+        source,
+        client_name,
+        due_on,
+        confidentiality,
+        min_respondents,
+    )
     db.session.commit()
     return review, tokens
+
+
+# --- repeating a review: carry-over -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """How a review is repeated: carry its open plan items over, close it, or both."""
+
+    previous: Review
+    carry_over: bool = True
+    close_previous: bool = True
+
+
+def carried_due_date(previous: Review) -> date | None:
+    """The due date a repeat starts with: the old review's next-review date, when set."""
+    return previous.next_review_on
+
+
+def items_to_carry(previous: Review) -> list[ActionItem]:
+    """The previous review's plan items that are not done (nor declined) and not carried yet."""
+    carried = sa.select(ActionItem.carried_from_id).where(ActionItem.carried_from_id.is_not(None))
+    return list(
+        db.session.scalars(
+            sa.select(ActionItem)
+            .where(
+                ActionItem.review_id == previous.id,
+                ActionItem.status.not_in(("done", "declined")),
+                ActionItem.id.not_in(carried),
+            )
+            .order_by(ActionItem.id)
+        )
+    )
+
+
+def _copy_item(old: ActionItem, review: Review, started_on: date) -> ActionItem:
+    """A copy of an item for the new review, with its owner, status, dates and words."""
+    fields = {
+        name: getattr(old, name)
+        for name in (
+            "source",
+            "source_key",
+            "rule_id",
+            "proposed_by",
+            "title",
+            "detail",
+            "because",
+            "owner",
+            "due_on",
+            "status",
+            "created_by_id",
+            "created_via_link",
+            "author_name",
+            "created_at",
+            "updated_by_id",
+            "updated_via_link",
+            "updated_at",
+            "client_said",
+            "vendor_response",
+        )
+    }
+    item = ActionItem(review=review, carried_from=old, carried_from_on=started_on, **fields)
+    db.session.add(item)
+    return item
+
+
+def _copy_history(old: ActionItem, item: ActionItem, review: Review) -> None:
+    """The old item's history and comments, as they were, under the new item."""
+    for event in old.events:
+        db.session.add(
+            ActionEvent(
+                review=review,
+                item=item,
+                user_id=event.user_id,
+                via_link=event.via_link,
+                author_name=event.author_name,
+                what=event.what,
+                at=event.at,
+            )
+        )
+    for comment in old.comments:
+        item.comments.append(
+            ActionComment(
+                user_id=comment.user_id,
+                via_link=comment.via_link,
+                author_name=comment.author_name,
+                text=comment.text,
+                at=comment.at,
+            )
+        )
+
+
+def carry_over_plan(previous: Review, review: Review, by: User | None) -> list[ActionItem]:
+    """Carry the previous review's open plan items into `review`, uncommitted.
+
+    Each keeps its owner, status, due date, words, history and comments, is marked "from
+    the review of <date>" (the day `previous` started), and gets one more history line
+    saying so. An item already carried once is not carried again. Its `source_key` is
+    kept, so the same suggestion is not offered a second time beside it.
+    """
+    started_on = previous.created_at.date()
+    carried = []
+    for old in items_to_carry(previous):
+        item = _copy_item(old, review, started_on)
+        _copy_history(old, item, review)
+        db.session.add(
+            ActionEvent(
+                review=review,
+                item=item,
+                user_id=by.id if by else None,
+                what=f"carried over {carried_words(started_on)}",
+                at=utcnow(),
+            )
+        )
+        carried.append(item)
+    return carried
+
+
+def repeat_review(
+    repeat: Repeat,
+    created_by: User | None,
+    questionnaire: Questionnaire,
+    source: str,
+    due_on: date | None = None,
+    confidentiality: Confidentiality | None = None,
+    min_respondents: int = 1,
+) -> tuple[Review, dict[str, str], list[ActionItem]]:
+    """Start the next review of the same client, carrying over and closing as asked.
+
+    Returns the review, its link tokens and the carried items; one commit for all of it.
+    """
+    previous = repeat.previous
+    review, tokens = _new_review(
+        previous.organisation,
+        created_by,
+        questionnaire,
+        source,
+        previous.client.name,
+        due_on,
+        confidentiality,
+        min_respondents,
+    )
+    db.session.flush()
+    carried = carry_over_plan(previous, review, created_by) if repeat.carry_over else []
+    if repeat.close_previous:
+        previous.status = "closed"
+    db.session.commit()
+    return review, tokens, carried
 
 
 def close_review(review: Review) -> None:
@@ -118,9 +296,15 @@ def set_confidentiality(review: Review, setting: Confidentiality) -> None:
 
 def _delete_review_rows(review: Review) -> None:
     """Delete a review and everything that hangs off it (answers, links, plan), uncommitted."""
-    from survey.models import ActionComment, ActionEvent, ActionItem, Respondent
+    from survey.models import Respondent
 
     item_ids = sa.select(ActionItem.id).where(ActionItem.review_id == review.id)
+    # Items carried from this review into later ones keep their mark, not the link.
+    db.session.execute(
+        sa.update(ActionItem)
+        .where(ActionItem.carried_from_id.in_(item_ids))
+        .values(carried_from_id=None)
+    )
     db.session.execute(sa.delete(ActionComment).where(ActionComment.item_id.in_(item_ids)))
     db.session.execute(sa.delete(ActionEvent).where(ActionEvent.review_id == review.id))
     db.session.execute(sa.delete(ActionItem).where(ActionItem.review_id == review.id))

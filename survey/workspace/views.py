@@ -7,6 +7,8 @@ review is a 404, never a 403, so its existence is not revealed.
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -22,10 +24,11 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from survey import links
+from survey import links, since
 from survey.access import review_in_my_organisation
+from survey.domain.loader import LoadedQuestionnaire
 from survey.extensions import db
-from survey.models import LINK_SLOTS, Client, Review, ShareLink
+from survey.models import LINK_SLOTS, Client, Review, ShareLink, client_name_key
 from survey.questionnaires import catalogue, questionnaire_for
 from survey.reveal import REVEAL_STATES, reveal_state
 from survey.workspace import operations, portfolio
@@ -106,27 +109,99 @@ def client(client_public_id: str) -> ResponseReturnValue:
     if any(row.has_results for row in rows):
         labels = (current_user.organisation.name, found.name)
         chart = portfolio.trend_chart(rows, labels, uid=f"trend-{found.public_id}")
+    latest = since.latest_with_results(found)
+    last_change = since.since_last_review(latest) if latest is not None else None
     return render_template(
         "workspace/client.html",
         client=found,
         rows=rows,
         chart=chart,
         movement=portfolio.movement(rows),
+        since=last_change,
+        warnings=since.warnings_for(latest, since=last_change) if latest is not None else (),
+        dimension_trends=since.dimension_trends(found, f"dimension-trend-{found.public_id}"),
+    )
+
+
+def _my_review(public_id: str) -> Review | None:
+    """The review with this public id in the user's organisation, else None."""
+    return db.session.scalar(
+        sa.select(Review).where(
+            Review.public_id == public_id,
+            Review.organisation_id == current_user.organisation_id,
+        )
     )
 
 
 def _prefill(form: NewReviewForm) -> None:
     """Repeat a review: the client and questionnaire named in the query string, if known.
 
+    With `previous` (a review of the user's organisation), its client, its questionnaire
+    and its next-review date as the due date (when set and not past) are filled in, and
+    the form offers to carry its open plan over and to close it.
     Only fills the form; the vendor still confirms by submitting it. An unknown or
-    another organisation's client, or a questionnaire not installed, is simply not filled.
+    another organisation's client or review, or a questionnaire not installed, is simply
+    not filled.
     """
-    found = _my_client(request.args.get("client", ""))
+    previous = _my_review(request.args.get("previous", ""))
+    found = previous.client if previous is not None else _my_client(request.args.get("client", ""))
     if found is not None:
         form.client_name.data = found.name
-    questionnaire_id = request.args.get("questionnaire", "")
+    questionnaire_id = request.args.get("questionnaire", "") or (
+        previous.questionnaire_id if previous is not None else ""
+    )
     if questionnaire_id in {choice.value for choice in form.questionnaire.choices}:
         form.questionnaire.data = questionnaire_id
+    if previous is not None:
+        form.previous.data = previous.public_id
+        due = operations.carried_due_date(previous)
+        if due is not None and due >= date.today():
+            form.due_on.data = due
+
+
+def _repeated(form: NewReviewForm) -> Review | None:
+    """The review being repeated, when the form names one of the same client."""
+    previous = _my_review(form.previous.data or "")
+    if previous is None:
+        return None
+    if client_name_key(form.client_name.data or "") != previous.client.name_key:
+        flash(
+            f"Nothing was carried over: the review repeated is of {previous.client.name}.",
+            "info",
+        )
+        return None
+    return previous
+
+
+def _start(form: NewReviewForm, item: LoadedQuestionnaire) -> Review:
+    """Start the review the form describes, repeating the previous one when it names it."""
+    previous = _repeated(form)
+    if previous is None:
+        review, _ = operations.start_review(
+            current_user.organisation,
+            current_user,
+            item.questionnaire,
+            item.source,
+            form.client_name.data or "",
+            form.due_on.data,
+            form.setting(),
+            form.min_respondents.data or 1,
+        )
+        return review
+    repeat = operations.Repeat(previous, bool(form.carry_over.data), bool(form.close_previous.data))
+    review, _, carried = operations.repeat_review(
+        repeat,
+        current_user,
+        item.questionnaire,
+        item.source,
+        form.due_on.data,
+        form.setting(),
+        form.min_respondents.data or 1,
+    )
+    if carried:
+        count = len(carried)
+        flash(f"{count} open action{'' if count == 1 else 's'} carried over.", "success")
+    return review
 
 
 @bp.route("/reviews/new", methods=["GET", "POST"])
@@ -143,24 +218,17 @@ def new_review() -> ResponseReturnValue:
         form.questionnaire.data = default_questionnaire(installed)
         _prefill(form)
     if form.validate_on_submit():
-        item = loaded[form.questionnaire.data]
-        review, _ = operations.start_review(
-            current_user.organisation,
-            current_user,
-            item.questionnaire,
-            item.source,
-            form.client_name.data or "",
-            form.due_on.data,
-            form.setting(),
-            form.min_respondents.data or 1,
-        )
+        review = _start(form, loaded[form.questionnaire.data])
         flash("Review started. Send each side its link.", "success")
         return redirect(url_for("workspace.review", public_id=review.public_id))
+    previous = _my_review(form.previous.data or "")
     return render_template(
         "workspace/new_review.html",
         form=form,
         clients=_clients(),
         choices=questionnaire_choices(installed),
+        previous=previous,
+        to_carry=operations.items_to_carry(previous) if previous is not None else [],
     )
 
 

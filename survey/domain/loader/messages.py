@@ -125,6 +125,7 @@ def _describe(parsed: _Parsed, path: Loc) -> tuple[list[str], Loc]:
 _CONTEXT_WORDS = {
     "show_if": "show_if",
     "quadrant_cut": "quadrant_cut",
+    "warnings": "warnings",
     "parties": "parties",
     "when": "condition",
     "all": "condition",
@@ -157,6 +158,8 @@ def _piece_name(part: Any, nxt: Any, data: Any) -> str | None:
         return f"scale '{nxt}'"
     if part == "parties" and isinstance(container, dict) and nxt in container:
         return f"party '{nxt}'"
+    if part == "warnings" and isinstance(container, dict) and nxt in container:
+        return f"warning '{nxt}'"
     if part == "choices" and isinstance(nxt, int) and isinstance(container, list):
         return f"choice {nxt + 1}"
     return None
@@ -386,6 +389,9 @@ _SHAPES: dict[tuple[str, ...], type[BaseModel]] = {
     (): model.Questionnaire,
     ("parties",): model.Parties,
     ("quadrant_cut",): model.QuadrantCut,
+    ("warnings",): model.Warnings,
+    ("warnings", "relevance_drop"): model.RelevanceDrop,
+    ("warnings", "next_curve"): model.NextCurve,
     ("parties", "*"): model.PartyInfo,
     ("scales", "*"): model.Scale,
     ("dimensions", "#"): model.Dimension,
