@@ -157,6 +157,14 @@ def test_the_headlines_figures_are_the_tables_figures(app: Flask, demo: dict[str
     delta = since.comparison.dimension(changed["dimension"]).scores.client.to_dict()
     assert (changed["before"], changed["after"]) == (delta["before"], delta["after"])
     assert changed["level_steps"] == since.comparison.level("agreed").steps
+    # the demo's Globex rated business relevance lower this time: the biggest drop is named
+    falls = [d for d in since.comparison.dimensions if d.scores.client.direction == "down"]
+    assert falls
+    biggest = max(falls, key=lambda d: -(d.scores.client.change or 0.0))
+    assert changed["dimension"] == biggest.id
+    assert (
+        f"biggest drop is {biggest.title}, {biggest.scores.client.words}" in by_key["changed"].text
+    )
     # and the since-last-review table prints the same move
     assert f"{delta['before']:.1f} → {delta['after']:.1f}" in text
 

@@ -13,7 +13,9 @@ Five sentences, in this order (:data:`KEYS`):
   client does) among the dimensions about the vendor;
 - ``values``: the dimension the client rates as mattering most, and its score there;
 - ``nps``: the client's net promoter score beside the vendor's prediction;
-- ``changed``: what changed since the last review, or that this is the first.
+- ``changed``: what changed since the last review (the agreed level, then the client's
+  biggest drop on a dimension, or its biggest rise when nothing fell, then the NPS), or
+  that this is the first review.
 
 Worked example (the demo): "The biggest blind spot is Business relevance: Acme Analytics
 scores it 87.5, Globex 54.2, 33.3 points apart."
@@ -148,12 +150,15 @@ def _changed(
     moved = _moved(agreed.before_title, agreed.after_title, agreed.steps)
     text = f"Since {since_words}, the agreed level {moved}"
     figures: dict[str, Any] = {"level_steps": agreed.steps}
-    moves = [d for d in comparison.dimensions if d.scores.client.change is not None]
+    moves = [d for d in comparison.dimensions if d.scores.client.direction in ("up", "down")]
+    falls = [d for d in moves if d.scores.client.direction == "down"]
     if moves:
-        widest = max(moves, key=lambda d: abs(d.scores.client.change or 0.0))
+        # a fall is what needs attention, so the biggest fall comes before any rise
+        widest = max(falls or moves, key=lambda d: abs(d.scores.client.change or 0.0))
         delta = widest.scores.client.to_dict()
+        biggest = "drop" if falls else "rise"
         text += (
-            f"; {names['client']}'s largest move is {widest.title},"
+            f"; {names['client']}'s biggest {biggest} is {widest.title},"
             f" {widest.scores.client.words} ({_f(delta['before'])} → {_f(delta['after'])})"
         )
         figures |= {"dimension": widest.id, "before": delta["before"], "after": delta["after"]}
