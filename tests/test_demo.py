@@ -118,6 +118,7 @@ def test_demo_ships_a_previous_review_and_an_agreed_plan(
         assert found is not None and found.comparison.dimensions
         codes = {w.code for w in since.warnings_for(review)}
         assert "relevance_drop" in codes  # Globex rated relevance higher last time
+        assert review.client.yearly_value == 240_000  # so the portfolio has a value at risk
 
 
 def test_demo_recovers_a_revoked_link_and_takes_a_base_url(

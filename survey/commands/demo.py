@@ -46,6 +46,7 @@ from survey.workspace.operations import (
     carried_due_date,
     carry_over_plan,
     reopen_review,
+    set_client_value,
     start_review,
 )
 
@@ -141,6 +142,8 @@ def demo_people(questionnaire: Questionnaire) -> dict[Party, list[Person]]:
     return people
 
 
+#: Globex's yearly value to Acme (seed 004's lifetime value), for the portfolio's value at risk.
+DEMO_YEARLY_VALUE = 240_000
 #: How long before the demo review the previous one started.
 PREVIOUS_DAYS_AGO = 182
 #: The dimension Globex rated higher last time (the one seed 003 warns about).
@@ -326,6 +329,8 @@ def demo_command(base_url: str | None) -> None:
     review = find_demo_review(user) or start_demo_review(user)
     if find_previous_review(review) is None:
         make_previous_review(user, review)
+    if review.client.yearly_value is None:
+        set_client_value(review.client, DEMO_YEARLY_VALUE)
     complete_demo_review(review)
     plan_demo_review(review)
     share_demo_review(review)

@@ -213,7 +213,7 @@ def _result_facts(review: Review) -> dict[str, Any]:
         change = found.comparison.level("agreed")
         facts |= {
             "level_change": change.direction,
-            "level_words": f"{change.words} since {found.previous_words}",
+            "level_words": f"{change.words} since {found.previous_on:%-d %b %Y}",
         }
     return facts
 
