@@ -282,3 +282,22 @@ def test_portfolio_shows_only_my_organisations_clients(
         ).status_code
         == 404
     )
+
+
+def test_portfolio_shows_no_numbers_before_the_reveal_rule_is_met(
+    app: Flask,
+    client: FlaskClient,
+    acme: Any,
+    make_review: Callable[..., Any],
+    make_respondent: Callable[..., Any],
+) -> None:
+    """Only the client has submitted: its NPS and scores stay hidden (survey.reveal), and
+    the row says whom the review waits on."""
+    review = make_review(acme, client_name="Globex")
+    for party, name, answers in example_people():
+        if party == "client":
+            make_respondent(review, party, name=name, answers=answers, submit=True)
+    cells = row_cells(page(client, "/"), client_id(app))
+    assert cells["level"] == "No results yet"
+    assert cells["nps"] == "—" and cells["warnings"] == "—"
+    assert cells["last"].endswith("waiting on Acme Analytics")
