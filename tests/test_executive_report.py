@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from html import unescape
 from typing import Any
 
 import pytest
@@ -51,7 +52,15 @@ def demo(app: Flask, runner: FlaskCliRunner) -> dict[str, Any]:
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     page = browser.get(f"/reviews/{review_id}/results")
     assert page.status_code == 200
-    return {"id": review_id, "pdf": pdf.get_data(), "html": page.get_data(as_text=True)}
+    results_link = result.output.splitlines()[4].split("http://127.0.0.1:5000", 1)[1]
+    shared = app.test_client().get(results_link)
+    assert shared.status_code == 200
+    return {
+        "id": review_id,
+        "pdf": pdf.get_data(),
+        "html": page.get_data(as_text=True),
+        "client_html": shared.get_data(as_text=True),
+    }
 
 
 def _pages(pdf: bytes) -> list[str]:
@@ -178,3 +187,21 @@ def test_results_page_follows_the_reports_order(app: Flask, demo: dict[str, Any]
     facts = _objects(app, demo["id"])
     for sentence in facts["headline"]:
         assert f'data-headline="{sentence.key}"' in html
+
+
+def test_the_clients_results_page_opens_with_the_same_headline(
+    app: Flask, demo: dict[str, Any]
+) -> None:
+    html = demo["client_html"]
+    ids = ["headline", "method", "since", "levels", "verbatims", "plan"]
+    at = [html.find(f'id="{i}"') for i in ids]
+    assert all(i >= 0 for i in at) and at == sorted(at), dict(zip(ids, at, strict=True))
+    with app.app_context():
+        review = db.session.scalar(sa.select(Review).where(Review.public_id == demo["id"]))
+        assert review is not None
+        comparison = build_comparison(review, "client")
+        sentences = headline_for(comparison, since_last_review(review, "client", comparison.result))
+    shown = dict(re.findall(r'data-headline="([a-z_]+)">(.*?)</p>', html, re.S))
+    assert {key: unescape(text) for key, text in shown.items()} == {
+        s.key: s.text for s in sentences
+    }
