@@ -204,3 +204,20 @@ def test_across_versions_the_page_says_only_shared_dimensions_are_compared(
     assert 'data-row="overall"' not in html and 'data-row="dimension-listening"' not in html
     assert _cells(html, "dimension-relevance")["client"] == "70.0 → 55.0 (down 15.0)"
     assert 'data-warning="relevance_drop"' in html
+
+
+def test_the_portfolio_gets_each_clients_warnings_and_level_change(
+    app: Flask, two_reviews: tuple[Any, Any]
+) -> None:
+    from survey import since
+
+    with app.app_context():
+        globex = db.session.scalar(sa.select(Client))
+        assert globex is not None
+        assert [w.code for w in since.client_warnings(globex)] == ["relevance_drop"]
+        found = since.client_since(globex)
+        assert found is not None
+        assert (found.comparison.level("agreed").steps, found.previous_words) == (
+            -1,
+            "the review of 3 March 2026",
+        )
