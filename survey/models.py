@@ -170,6 +170,9 @@ class Client(db.Model):  # type: ignore[name-defined,misc]
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     name_key: Mapped[str] = mapped_column(sa.String(CLIENT_NAME_KEY_LENGTH))
+    #: What the client is worth to the vendor in a year (seed 004's lifetime value), in
+    #: whole units of the vendor's currency; optional. Sums into the portfolio's value at risk.
+    yearly_value: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="clients")

@@ -279,6 +279,7 @@ EXPECTED: dict[str, Row] = {
     # workspace
     "workspace.index": Row(get=every(302, vendor_a=200, vendor_b=200)),
     "workspace.client": Row(get=vendor_only(200)),
+    "workspace.set_client_value": Row(post=vendor_only(302)),  # empty clears the value
     "workspace.new_review": Row(
         get=every(302, vendor_a=200, vendor_b=200), post=every(302, vendor_a=200, vendor_b=200)
     ),

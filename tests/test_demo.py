@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,7 +71,7 @@ def test_demo_review_is_shared_so_the_client_link_shows_the_plan(
 def test_demo_respondents_answered_and_submitted(app: Flask, runner: FlaskCliRunner) -> None:
     _demo(runner)
     with app.app_context():
-        review = db.session.scalar(sa.select(Review))
+        review = db.session.scalar(sa.select(Review).order_by(Review.id))  # the demo review
         assert review is not None
         vendor, client = review.respondents_of("vendor"), review.respondents_of("client")
         assert (len(vendor), len(client)) == (2, 3)
@@ -86,7 +87,38 @@ def test_demo_is_idempotent(app: Flask, runner: FlaskCliRunner) -> None:
         before = _counts()
     assert _demo(runner) == first
     with app.app_context():
-        assert _counts() == before == (1, 1, 1, 3, 5)  # links: vendor, client, results
+        # two reviews (the demo review and the one before it), each with its three links
+        # (vendor, client, results) and its 2 + 3 respondents
+        assert _counts() == before == (1, 1, 2, 6, 10)
+
+
+def test_demo_ships_a_previous_review_and_an_agreed_plan(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    """Every section of the results and the report has content (issue 13 point 5)."""
+    from survey import since
+    from survey.results.data import plan_items
+
+    lines = _demo(runner)
+    review_id = lines[1].rsplit("/", 1)[1]
+    with app.app_context():
+        review = db.session.scalar(sa.select(Review).where(Review.public_id == review_id))
+        assert review is not None
+        previous = since.previous_review(review)
+        assert previous is not None and previous.status == "closed"
+        assert previous.created_at.date() < review.created_at.date()
+        items = plan_items(review)
+        carried = [i for i in items if i.carried_from_on is not None]
+        own = [i for i in items if i.carried_from_on is None]
+        assert len(carried) == 2  # the previous plan's item marked done stays behind
+        assert all(i.carried_from_on == previous.created_at.date() for i in carried)
+        assert len(own) == 3 and all(i.due_on and i.owner for i in own)
+        assert review.next_review_on is not None and review.next_review_on > date.today()
+        found = since.since_last_review(review)
+        assert found is not None and found.comparison.dimensions
+        codes = {w.code for w in since.warnings_for(review)}
+        assert "relevance_drop" in codes  # Globex rated relevance higher last time
+        assert review.client.yearly_value == 240_000  # so the portfolio has a value at risk
 
 
 def test_demo_recovers_a_revoked_link_and_takes_a_base_url(
@@ -94,7 +126,7 @@ def test_demo_recovers_a_revoked_link_and_takes_a_base_url(
 ) -> None:
     first = _demo(runner)
     with app.app_context():
-        review = db.session.scalar(sa.select(Review))
+        review = db.session.scalar(sa.select(Review).order_by(Review.id))  # the demo review
         assert review is not None
         from survey.links import revoke_link
 
@@ -180,7 +212,7 @@ def test_demo_export_scores_exactly_as_the_readme_worked_example(
     )
     assert match, "the README's worked example is not the demo review any more"
     with app.app_context():
-        review = db.session.scalar(sa.select(Review))
+        review = db.session.scalar(sa.select(Review).order_by(Review.id))  # the demo review
         assert review is not None
         questionnaire = questionnaire_for(review)
         answers = parse_answers(export_json(review, "vendor"), "export.json", questionnaire)

@@ -455,6 +455,7 @@ POSTS: dict[str, Post] = {
     "workspace.reissue_link": Post("vendor_a", _nothing),
     "workspace.set_link_expiry": Post("vendor_a", lambda w: {"client-expires_on": "2099-01-31"}),
     "workspace.set_due": Post("vendor_a", lambda w: {"due_on": "2099-01-31"}),
+    "workspace.set_client_value": Post("vendor_a", lambda w: {"yearly_value": "1000"}),
     "workspace.set_confidentiality": Post(  # review X has answers: locked, so nothing changes
         "vendor_a",
         lambda w: {"confidentiality-anonymity_threshold": "5"},

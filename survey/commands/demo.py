@@ -1,9 +1,16 @@
-"""`survey demo`: a demo account with one review, answered and submitted by both sides.
+"""`survey demo`: a demo account with a review of Globex answered and submitted by both sides,
+its agreed plan, and the review before it.
 
-Idempotent: running it again finds the account and the review instead of duplicating
+Idempotent: running it again finds the account and the reviews instead of duplicating
 them, and prints the same five lines: the login, the review URL, the two shared survey links
 and the client's results link. The demo review is shared with the client (the staged reveal's
 last step), so the client's results link shows the comparison and the plan.
+
+So that every section of the results and the report has content, the demo also holds the
+previous review of Globex (started :data:`PREVIOUS_DAYS_AGO` days earlier, answered a step
+lower everywhere but in business relevance, which Globex then rated a step higher: seed 003's
+carbon-paper warning), closed, with a plan of which the open items were carried over into
+the demo review (the carry-over of :mod:`survey.workspace.operations`).
 Answers come from `questionnaires/examples/acme-globex.yaml` when it fits the flagship
 questionnaire, otherwise they are generated (deterministically) from the questionnaire.
 """
@@ -12,6 +19,7 @@ from __future__ import annotations
 
 import random
 import re
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +42,13 @@ from survey.links import (
 )
 from survey.models import Review, User
 from survey.questionnaires import catalogue, questionnaire_for
-from survey.workspace.operations import reopen_review, start_review
+from survey.workspace.operations import (
+    carried_due_date,
+    carry_over_plan,
+    reopen_review,
+    set_client_value,
+    start_review,
+)
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "rapport-demo"
@@ -128,6 +142,31 @@ def demo_people(questionnaire: Questionnaire) -> dict[Party, list[Person]]:
     return people
 
 
+#: Globex's yearly value to Acme (seed 004's lifetime value), for the portfolio's value at risk.
+DEMO_YEARLY_VALUE = 240_000
+#: How long before the demo review the previous one started.
+PREVIOUS_DAYS_AGO = 182
+#: The dimension Globex rated higher last time (the one seed 003 warns about).
+RISING_BEFORE = "relevance"
+
+
+def previous_answers(
+    questionnaire: Questionnaire, party: Party, answers: dict[str, Any]
+) -> dict[str, Any]:
+    """Last time's answers: every scale answer a step lower, except the client's business
+    relevance, a step higher (a reversed question's raw answer moves the other way)."""
+    before = dict(answers)
+    for question in questionnaire.questions():
+        if question.kind != "scale" or not isinstance(answers.get(question.id), int):
+            continue
+        step = 1 if party == "client" and question.dimension == RISING_BEFORE else -1
+        step = -step if question.reverse else step
+        values = questionnaire.scale_of(question).values()
+        at = values.index(answers[question.id]) if answers[question.id] in values else 0
+        before[question.id] = values[min(max(at + step, 0), len(values) - 1)]
+    return before
+
+
 def find_demo_review(user: User) -> Review | None:
     """The demo review of the flagship questionnaire for Globex, if it exists."""
     return db.session.scalar(
@@ -150,16 +189,22 @@ def start_demo_review(user: User) -> Review:
     return review
 
 
-def complete_demo_review(review: Review) -> None:
+def complete_demo_review(review: Review, earlier: bool = False) -> None:
     """Have demo respondents answer and submit until each party has its wanted number.
 
     Counting submitted respondents (rather than only creating them with the review) makes
     a re-run finish a demo that an earlier run left half done, without duplicating any.
+    `earlier`: the previous review's answers (see :func:`previous_answers`).
     """
     from survey.respond.operations import save_answers, start_response, submit_response
 
     questionnaire = questionnaire_for(review)
     people = demo_people(questionnaire)
+    if earlier:
+        people = {
+            party: [(n, r, previous_answers(questionnaire, party, a)) for n, r, a in people[party]]
+            for party in PARTIES
+        }
     for party in PARTIES:
         done = sum(1 for r in review.respondents_of(party) if r.is_submitted)
         link = review.current_link(party)
@@ -170,6 +215,76 @@ def complete_demo_review(review: Review) -> None:
             respondent, _ = start_response(link, name, role)
             save_answers(respondent, questionnaire, answers)
             submit_response(respondent, questionnaire)
+
+
+def find_previous_review(review: Review) -> Review | None:
+    """The demo's previous review: another review of the same client and questionnaire."""
+    return next((r for r in review.client.reviews if r.id != review.id), None)
+
+
+#: The previous review's plan: (suggestion rank, owner, due days after it started, status).
+PREVIOUS_PLAN = (
+    (0, "vendor", 60, "done"),
+    (1, "joint", 90, "in_progress"),
+    (2, "client", 120, "planned"),
+)
+#: The demo review's own plan, besides what was carried over: (rank, owner, due in days).
+CURRENT_PLAN = ((0, "vendor", 30), (1, "joint", 45), (2, "client", 60))
+#: The next review after the demo review, in days from today.
+NEXT_REVIEW_IN = 182
+
+
+def _agree(review: Review, plan: tuple[tuple[int, str, int, str], ...], start: date) -> None:
+    """Accept suggestions as the plan: owner, due date (days after `start`) and status."""
+    from survey.results.data import pending_items, score_review
+    from survey.results.operations import Actor, accept_action, update_action
+
+    actor = Actor(user=review.created_by)
+    pending = pending_items(review, score_review(review))
+    for rank, owner, days, status in plan:
+        if rank >= len(pending):
+            continue
+        due = start + timedelta(days=days)
+        item = accept_action(review, pending[rank], actor, {"owner": owner, "due_on": due})
+        if status != item.status:
+            update_action(item, actor, {"status": status})
+
+
+def make_previous_review(user: User, review: Review) -> Review:
+    """The review before the demo review: answered, planned, closed, its plan carried over."""
+    from survey.results.operations import Actor, set_next_review
+
+    previous = start_demo_review(user)
+    started = datetime.now(UTC) - timedelta(days=PREVIOUS_DAYS_AGO)
+    previous.created_at = started
+    db.session.commit()
+    complete_demo_review(previous, earlier=True)
+    _agree(previous, PREVIOUS_PLAN, started.date())
+    set_next_review(previous, Actor(user=user), date.today() - timedelta(days=7))
+    carry_over_plan(previous, review, user)
+    review.due_on = review.due_on or carried_due_date(previous)
+    previous.status = "closed"
+    db.session.commit()
+    return previous
+
+
+def plan_demo_review(review: Review) -> None:
+    """The demo review's agreed plan and next review date, once (an empty plan gets them)."""
+    from survey.results.operations import Actor, set_next_review
+
+    if any(item.carried_from_on is None for item in _plan(review)):
+        return
+    today = date.today()
+    _agree(
+        review, tuple((rank, owner, days, "planned") for rank, owner, days in CURRENT_PLAN), today
+    )
+    set_next_review(review, Actor(user=review.created_by), today + timedelta(days=NEXT_REVIEW_IN))
+
+
+def _plan(review: Review) -> list[Any]:
+    from survey.results.data import plan_items
+
+    return plan_items(review)
 
 
 #: Where `make run` serves the app, for the printed links when nothing else is set.
@@ -212,7 +327,12 @@ def demo_command(base_url: str | None) -> None:
     base_url = (base_url or current_app.config.get("SURVEY_BASE_URL") or DEFAULT_BASE).rstrip("/")
     user = demo_user()
     review = find_demo_review(user) or start_demo_review(user)
+    if find_previous_review(review) is None:
+        make_previous_review(user, review)
+    if review.client.yearly_value is None:
+        set_client_value(review.client, DEMO_YEARLY_VALUE)
     complete_demo_review(review)
+    plan_demo_review(review)
     share_demo_review(review)
     with current_app.test_request_context():
         login_path = url_for("auth.login")

@@ -40,7 +40,7 @@ from survey.domain.model import Party
 from survey.extensions import db, limiter
 from survey.links import find_shared_link, link_error_page
 from survey.models import ActionEvent, ActionItem, Review, ShareLink
-from survey.results import exports, operations
+from survey.results import exports, operations, report
 from survey.results.data import (
     Comparison,
     Pending,
@@ -182,12 +182,15 @@ def _notice_at(items: list[ActionItem], pending: list[Pending]) -> str | None:
 
 
 def _over_time(review: Review, comparison: Comparison) -> dict[str, Any]:
-    """Since last review and seed 003's warnings, for the side reading (survey.since)."""
+    """Since last review and seed 003's warnings, for the side reading (survey.since), and
+    the headline and method box made from the same objects (survey.results.report)."""
     audience = comparison.disclosure.audience
     found = since.since_last_review(review, audience, comparison.result)
     return {
         "since": found,
         "warnings": since.warnings_for(review, audience, comparison.result, found),
+        "headline": report.headline_for(comparison, found),
+        "method": report.method_for(review, comparison),
     }
 
 
@@ -196,6 +199,7 @@ def _vendor_context(review: Review, comparison: Comparison) -> dict[str, Any]:
     items = plan_items(review)
     return {
         **_over_time(review, comparison),
+        "first_actions": report.first_actions(items),
         "c": comparison,
         "review": review,
         "audience": "vendor",
@@ -450,7 +454,7 @@ def _download(body: str | bytes, mimetype: str, review: Review, suffix: str) -> 
 
 def _report_html(review: Review, comparison: Comparison) -> str:
     items = [i for i in plan_items(review) if i.status != "declined"]
-    top = [i for i in items if i.is_open and i.status != "proposed"][:3]
+    top = report.first_actions(items)
     audience = comparison.disclosure.audience
     trends = since.dimension_trends(
         review.client, f"pdf-trend-{review.public_id}", until=review, audience=audience
@@ -492,6 +496,8 @@ def _pdf_response(review: Review, audience: Party) -> ResponseReturnValue:
 def _client_context(token: str, review: Review, comparison: Comparison) -> dict[str, Any]:
     items = plan_items(review)
     return {
+        **_over_time(review, comparison),
+        "first_actions": report.first_actions(items),
         "c": comparison,
         "review": review,
         "audience": "client",

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from survey.dates import bounded_date_field
 from survey.disclosure import THRESHOLD_DEFAULT, THRESHOLD_MAX, THRESHOLD_MIN, Confidentiality
@@ -124,3 +124,22 @@ class LinkExpiryForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but the CSRF token, behind each action button."""
+
+
+#: The largest yearly value accepted (fits a BigInteger with room to sum a portfolio).
+YEARLY_VALUE_MAX = 10**12
+
+
+class ClientValueForm(FlaskForm):
+    """A client's optional yearly value (seed 004's lifetime value), in whole units."""
+
+    yearly_value = IntegerField(
+        "Yearly value (optional)",
+        validators=[
+            Optional(),
+            NumberRange(0, YEARLY_VALUE_MAX, "Enter a whole amount from 0 to 1,000,000,000,000."),
+        ],
+        description="What this client is worth to you in a year, in whole units of your "
+        "currency. The portfolio sums it into the value at risk. Leave empty to clear.",
+        render_kw={"inputmode": "numeric", "min": 0},
+    )

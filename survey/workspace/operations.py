@@ -332,3 +332,9 @@ def delete_client(client: Client) -> int:
     db.session.delete(client)
     db.session.commit()
     return len(reviews)
+
+
+def set_client_value(client: Client, yearly_value: int | None) -> None:
+    """Record what the client is worth in a year (None clears it): the portfolio's value at risk."""
+    client.yearly_value = yearly_value
+    db.session.commit()

@@ -13,14 +13,19 @@ reviews of the same questionnaire id: another questionnaire's levels are another
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
+import sqlalchemy as sa
+
+from survey import since
 from survey.domain import charts
+from survey.domain.portfolio_table import WEEK, PortfolioRow
 from survey.domain.scoring import score
-from survey.models import Client, Review, as_utc
+from survey.extensions import db
+from survey.models import ActionItem, Client, Review, as_utc
 from survey.questionnaires import questionnaire_for
-from survey.reveal import results_ready, review_answers_for
+from survey.reveal import missing_parties, results_ready, review_answers_for
 
 Direction = Literal["up", "down", "same"]
 
@@ -162,3 +167,82 @@ def trend_chart(rows: list[TrendRow], labels: tuple[str, str], uid: str) -> char
         if row.has_results
     ]
     return charts.trend(points, labels=labels, uid=uid)
+
+
+# --- the portfolio table ----------------------------------------------------------------------
+
+
+def _open_actions(review: Review) -> list[ActionItem]:
+    """The latest plan's agreed items still to do (proposals are not agreed yet)."""
+    items = db.session.scalars(sa.select(ActionItem).where(ActionItem.review_id == review.id))
+    return [item for item in items if item.is_open and item.status != "proposed"]
+
+
+def _action_counts(review: Review, today: date) -> dict[str, int]:
+    items = _open_actions(review)
+    return {
+        "open_actions": len(items),
+        "overdue_actions": sum(1 for i in items if i.due_on is not None and i.due_on < today),
+        "due_this_week_actions": sum(
+            1 for i in items if i.due_on is not None and today <= i.due_on <= today + WEEK
+        ),
+    }
+
+
+def _result_facts(review: Review) -> dict[str, Any]:
+    """The agreed level, its change, the NPS and the warnings of a review with results.
+
+    All from :mod:`survey.since` (the engine's result, its comparison, its warnings), for
+    the vendor: only combined scores of sides past the reveal rule, never one person's.
+    """
+    result = since.review_result(review)
+    found = since.since_last_review(review, "vendor", result)
+    warnings = since.warnings_for(review, "vendor", result, found)
+    levels = questionnaire_for(review).levels
+    ids = [level.id for level in levels]
+    facts: dict[str, Any] = {
+        "level": levels[ids.index(result.levels.agreed)].title,
+        "level_rank": ids.index(result.levels.agreed) + 1,
+        "warnings": tuple(w.title for w in warnings),
+        "relevance_warning": any(w.code == "relevance_drop" for w in warnings),
+    }
+    if result.nps:
+        numbers = result.nps[0].to_dict()
+        facts |= {"nps": numbers["client"], "nps_predicted": numbers["vendor"]}
+    if found is not None:
+        change = found.comparison.level("agreed")
+        facts |= {
+            "level_change": change.direction,
+            "level_words": f"{change.words} since {found.previous_on:%-d %b %Y}",
+        }
+    return facts
+
+
+def portfolio_row(client: Client, today: date) -> PortfolioRow:
+    """The client's row: its latest review, the latest with results, and their plan."""
+    row: dict[str, Any] = {
+        "public_id": client.public_id,
+        "name": client.name,
+        "yearly_value": client.yearly_value,
+    }
+    if not client.reviews:
+        return PortfolioRow(**row)
+    latest = client.reviews[-1]
+    row |= {
+        "last_review": latest.created_at.date(),
+        "latest_review_id": latest.public_id,
+        "next_due": latest.next_review_on,
+        **_action_counts(latest, today),
+    }
+    if latest.is_open and not results_ready(latest):
+        names = latest.org_names
+        row["waiting_on"] = tuple(names[party] for party in missing_parties(latest))
+    with_results = since.latest_with_results(client)
+    if with_results is not None:
+        row |= _result_facts(with_results)
+    return PortfolioRow(**row)
+
+
+def portfolio_rows(clients: list[Client], today: date) -> list[PortfolioRow]:
+    """One row per client (see :func:`portfolio_row`)."""
+    return [portfolio_row(client, today) for client in clients]

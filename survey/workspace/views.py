@@ -26,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 
 from survey import links, since
 from survey.access import review_in_my_organisation
+from survey.domain import portfolio_table as table
 from survey.domain.loader import LoadedQuestionnaire
 from survey.extensions import db
 from survey.models import LINK_SLOTS, Client, Review, ShareLink, client_name_key
@@ -33,6 +34,7 @@ from survey.questionnaires import catalogue, questionnaire_for
 from survey.reveal import REVEAL_STATES, reveal_state
 from survey.workspace import operations, portfolio
 from survey.workspace.forms import (
+    ClientValueForm,
     ConfidentialityForm,
     ConfirmForm,
     DueDateForm,
@@ -87,23 +89,41 @@ def _client_in_my_organisation(public_id: str) -> Client:
 
 @bp.route("/")
 def index() -> ResponseReturnValue:
-    """The portfolio: each client with its reviews over time and where its level is heading."""
+    """The portfolio: one row per client, sorted and filtered by the query string."""
     clients = _clients()
-    titles = {
-        review.public_id: questionnaire_for(review).title
-        for client in clients
-        for review in client.reviews
-    }
-    movements = {client.public_id: portfolio.client_movement(client) for client in clients}
+    today = date.today()
+    rows = portfolio.portfolio_rows(clients, today)
+    sort = request.args.get("sort", "client")
+    sort = sort if sort in table.SORT_KEYS else "client"
+    descending = request.args.get("dir") == "desc"
+    show = request.args.get("show", "all")
+    show = show if show in table.FILTERS else "all"
+    shown = table.sort_rows(table.filter_rows(rows, show, today), sort, descending)
     return render_template(
-        "workspace/index.html", clients=clients, titles=titles, movements=movements
+        "workspace/index.html",
+        clients=clients,
+        rows=shown,
+        total=len(rows),
+        today=today,
+        sort=sort,
+        descending=descending,
+        show=show,
+        sort_labels=table.SORT_LABELS,
+        filters={name: label for name, (label, _keep) in table.FILTERS.items()},
+        attention=table.attention(rows, today),
+        at_risk=table.value_at_risk(rows),
+        valued=table.valued(rows),
     )
 
 
 @bp.route("/clients/<client_public_id>")
 def client(client_public_id: str) -> ResponseReturnValue:
     """One client's reviews over time: the trend of the engine's results, and a repeat."""
-    found = _client_in_my_organisation(client_public_id)
+    return _render_client(_client_in_my_organisation(client_public_id))
+
+
+def _render_client(found: Client, value_form: ClientValueForm | None = None) -> str:
+    """The client page; a value form refused on POST is shown with its errors."""
     rows = portfolio.client_trend(found)
     chart = None
     if any(row.has_results for row in rows):
@@ -120,7 +140,20 @@ def client(client_public_id: str) -> ResponseReturnValue:
         since=last_change,
         warnings=since.warnings_for(latest, since=last_change) if latest is not None else (),
         dimension_trends=since.dimension_trends(found, f"dimension-trend-{found.public_id}"),
+        value_form=value_form or ClientValueForm(yearly_value=found.yearly_value),
     )
+
+
+@bp.route("/clients/<client_public_id>/value", methods=["POST"])
+def set_client_value(client_public_id: str) -> ResponseReturnValue:
+    """Record the client's yearly value (empty clears it), then back to its page."""
+    found = _client_in_my_organisation(client_public_id)
+    form = ClientValueForm()
+    if not form.validate_on_submit():
+        return _render_client(found, form), 400
+    operations.set_client_value(found, form.yearly_value.data)
+    flash("Yearly value saved." if found.yearly_value is not None else "Yearly value cleared.")
+    return redirect(url_for("workspace.client", client_public_id=found.public_id))
 
 
 def _my_review(public_id: str) -> Review | None:
