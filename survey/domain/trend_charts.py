@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from html import escape
 
 from survey.domain.charts import CLIENT_COLOUR, GRID_COLOUR, INK, VENDOR_COLOUR, Chart, num
+from survey.domain.charts.svg import _attrs, _el
 
 WIDTH = 260
 HEIGHT = 132
@@ -36,20 +37,6 @@ class DimensionPoint:
     when: str
     vendor: float | None
     client: float | None
-
-
-def _attrs(**attributes: str | float) -> str:
-    parts = []
-    for name, value in attributes.items():
-        key = name.rstrip("_").replace("_", "-")
-        shown = num(value) if isinstance(value, float | int) else value
-        parts.append(f'{key}="{escape(str(shown), quote=True)}"')
-    return " ".join(parts)
-
-
-def _el(tag: str, body: str = "", **attributes: str | float) -> str:
-    attrs = _attrs(**attributes)
-    return f"<{tag} {attrs}>{body}</{tag}>" if body else f"<{tag} {attrs}/>"
 
 
 def x_of(index: int, count: int) -> float:
