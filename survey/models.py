@@ -13,7 +13,7 @@ import hmac
 import secrets
 import unicodedata
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -186,6 +186,10 @@ class Client(db.Model):  # type: ignore[name-defined,misc]
         return name
 
 
+#: A review is open to answers until the vendor closes it (or repeats it, closing the old one).
+ReviewStatus = Literal["open", "closed"]
+
+
 class Review(db.Model):  # type: ignore[name-defined,misc]
     """One round of the two-sided review, pinned to the questionnaire text it started with."""
 
@@ -199,7 +203,7 @@ class Review(db.Model):  # type: ignore[name-defined,misc]
     questionnaire_source: Mapped[str] = mapped_column(sa.Text)
     vendor_name: Mapped[str] = mapped_column(sa.String(200))
     client_name: Mapped[str] = mapped_column(sa.String(200))
-    status: Mapped[str] = mapped_column(sa.String(10), default="open")
+    status: Mapped[ReviewStatus] = mapped_column(sa.String(10), default="open")
     due_on: Mapped[date | None] = mapped_column(sa.Date)
     #: Submitted respondents each side needs before the results open (to the vendor first).
     min_respondents: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -360,8 +364,14 @@ class Answer(db.Model):  # type: ignore[name-defined,misc]
 
 # --- joint action plan (results feature) ---------------------------------------------------
 
-ACTION_OWNERS = ("vendor", "client", "joint")
-ACTION_STATUSES = ("proposed", "planned", "in_progress", "done", "declined")
+#: Who carries out a plan item.
+ActionOwner = Literal["vendor", "client", "joint"]
+#: Where a plan item stands; "proposed" is a client proposal the vendor has not taken up.
+ActionStatus = Literal["proposed", "planned", "in_progress", "done", "declined"]
+#: Where a plan item came from: the engine, an answer or the client's link, or the vendor.
+ActionSource = Literal["suggested", "proposal", "custom"]
+ACTION_OWNERS: tuple[ActionOwner, ...] = get_args(ActionOwner)
+ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
 #: The most a name given with a comment or proposal through the client's link holds.
 AUTHOR_NAME_MAX = 200
 
@@ -396,16 +406,16 @@ class ActionItem(db.Model):  # type: ignore[name-defined,misc]
     review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id"), index=True)
     #: Where the item came from: "suggested" (the engine), "proposal" (an answer, or the
     #: client through its link) or "custom" (the vendor's own).
-    source: Mapped[str] = mapped_column(sa.String(10))
+    source: Mapped[ActionSource] = mapped_column(sa.String(10))
     source_key: Mapped[str | None] = mapped_column(sa.String(80))
     rule_id: Mapped[str | None] = mapped_column(sa.String(100))
     proposed_by: Mapped[str | None] = mapped_column(sa.String(10))
     title: Mapped[str] = mapped_column(sa.String(300))
     detail: Mapped[str | None] = mapped_column(sa.Text)
     because: Mapped[str | None] = mapped_column(sa.Text)
-    owner: Mapped[str] = mapped_column(sa.String(10), default="joint")
+    owner: Mapped[ActionOwner] = mapped_column(sa.String(10), default="joint")
     due_on: Mapped[date | None] = mapped_column(sa.Date)
-    status: Mapped[str] = mapped_column(sa.String(12), default="planned")
+    status: Mapped[ActionStatus] = mapped_column(sa.String(12), default="planned")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_via_link: Mapped[bool] = mapped_column(default=False)
     #: The name the person gave when proposing through the client's link (optional).
