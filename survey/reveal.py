@@ -7,7 +7,10 @@ responses to the client's proposals. The client sees them once the vendor shares
 (`Review.shared_at`), and no longer once the vendor stops sharing (`Review.unshared_at`).
 
 Both the respondent journey and the results pages ask this module, so the rule lives in
-one place (a concept every feature needs lives below the features).
+one place (a concept every feature needs lives below the features). So does the one result
+of a review, :func:`review_result`: the results page, the client's page, the PDF, the plan,
+"Since last review" and the portfolio all take their numbers and reasons from it (the
+exports carry answers, not results).
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 
-from survey.domain.model import PARTIES, Party
+from survey.disclosure import Disclosure
+from survey.domain.model import PARTIES, Party, Questionnaire
 from survey.domain.scoring import Respondent as ScoredRespondent
-from survey.domain.scoring import ReviewAnswers
+from survey.domain.scoring import ReviewAnswers, ReviewResult, score
 from survey.extensions import db
 from survey.models import Answer, Respondent, Review
+from survey.questionnaires import questionnaire_for
 
 #: The choices of a review's minimum of submitted respondents per side.
 MIN_RESPONDENT_CHOICES = (1, 2, 3, 4, 5)
@@ -106,3 +111,36 @@ def review_answers_for(review: Review) -> ReviewAnswers:
     for row in rows:
         people[row.party].append(ScoredRespondent(row.party, values[row.id], row.name))
     return ReviewAnswers(review.vendor_name, review.client_name, people["vendor"], people["client"])
+
+
+def disclosure_for(review: Review, audience: Party) -> Disclosure:
+    """What `audience` may see of each side's people in this review (survey.disclosure)."""
+    counts: dict[Party, int] = {p: len(submitted_respondents(review, p)) for p in PARTIES}
+    return Disclosure(audience, review.confidentiality, counts)
+
+
+def review_result(review: Review) -> ReviewResult:
+    """The engine's result of a review: the one every page, the PDF and the portfolio show.
+
+    The engine on the submitted answers (:func:`review_answers_for`), with the reasons
+    worded as the confidentiality setting wants (the same for both audiences), so a stored
+    reason and a shown one never differ. Call only when the results are ready.
+    """
+    side_worded = disclosure_for(review, "vendor").side_worded()
+    return score(questionnaire_for(review), review_answers_for(review), side_worded)
+
+
+def one_by_one(
+    questionnaire: Questionnaire, answers: ReviewAnswers, party: Party
+) -> list[ReviewResult]:
+    """The engine on each respondent of `party` alone: the spread within a side."""
+    results = []
+    for person in answers.respondents(party):
+        alone = ReviewAnswers(
+            answers.vendor_org,
+            answers.client_org,
+            [person] if party == "vendor" else [],
+            [person] if party == "client" else [],
+        )
+        results.append(score(questionnaire, alone))
+    return results

@@ -2,7 +2,7 @@
 
 A concept the results page, the PDF, the client page and the portfolio all need, so it
 lives below the features (like :mod:`survey.reveal`). The numbers are the engine's
-(:func:`survey.domain.scoring.score` on :func:`survey.reveal.review_answers_for`), the
+(:func:`survey.reveal.review_result`, the one result every page shows), the
 comparison is :func:`survey.domain.change.compare` and the warnings are
 :func:`survey.domain.warnings.review_warnings`: nothing is recomputed here.
 
@@ -19,28 +19,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from survey import reveal
 from survey.domain.change import Comparison, compare
 from survey.domain.charts import Chart
 from survey.domain.model import Party, Questionnaire
-from survey.domain.scoring import ReviewResult, score
+from survey.domain.scoring import ReviewResult
 from survey.domain.trend_charts import DimensionPoint, dimension_trend
 from survey.domain.warnings import ReviewWarning, review_warnings
 from survey.models import Client, Review, carried_words
 from survey.questionnaires import questionnaire_for
-from survey.reveal import results_ready, review_answers_for, shared_with_client
-
-
-def _open_to(review: Review, audience: Party) -> bool:
-    return results_ready(review) if audience == "vendor" else shared_with_client(review)
+from survey.reveal import open_to, results_ready
 
 
 def _started(review: Review) -> date:
     return review.created_at.date()
-
-
-def review_result(review: Review) -> ReviewResult:
-    """The engine's result of a review (call only when its results are ready)."""
-    return score(questionnaire_for(review), review_answers_for(review))
 
 
 def previous_review(review: Review, audience: Party = "vendor") -> Review | None:
@@ -51,7 +43,7 @@ def previous_review(review: Review, audience: Party = "vendor") -> Review | None
         if other.id != review.id
         and other.questionnaire_id == review.questionnaire_id
         and (other.created_at, other.id) < (review.created_at, review.id)
-        and _open_to(other, audience)
+        and open_to(other, audience)
     ]
     return earlier[-1] if earlier else None
 
@@ -88,14 +80,14 @@ def since_last_review(
     `result` is the review's own result when the caller has it already (saves scoring).
     """
     previous = previous_review(review, audience)
-    if previous is None or not _open_to(review, audience):
+    if previous is None or not open_to(review, audience):
         return None
     questionnaire = questionnaire_for(review)
     found = compare(
         questionnaire_for(previous),
-        review_result(previous),
+        reveal.review_result(previous),
         questionnaire,
-        result or review_result(review),
+        result or reveal.review_result(review),
     )
     if found is None:
         return None
@@ -121,9 +113,9 @@ def warnings_for(
 
     Pass `result` and `since` when already made, so nothing is scored twice.
     """
-    if not _open_to(review, audience):
+    if not open_to(review, audience):
         return ()
-    result = result or review_result(review)
+    result = result or reveal.review_result(review)
     since = since or since_last_review(review, audience, result)
     comparison = since.comparison if since is not None else None
     return review_warnings(questionnaire_for(review), result, comparison, _names(review))
@@ -166,16 +158,18 @@ def dimension_trends(
     "no score" there. Empty when there is no such review.
     """
     last = until if until is not None else latest_with_results(client)
-    if last is None or not _open_to(last, audience):
+    if last is None or not open_to(last, audience):
         return []
     reviews = [
         review
         for review in client.reviews
         if review.questionnaire_id == last.questionnaire_id
         and (review.created_at, review.id) <= (last.created_at, last.id)
-        and _open_to(review, audience)
+        and open_to(review, audience)
     ]
-    results = [(review, {d.id: d for d in review_result(review).dimensions}) for review in reviews]
+    results = [
+        (review, {d.id: d for d in reveal.review_result(review).dimensions}) for review in reviews
+    ]
     labels = (last.vendor_name, last.client_name)
     charts = []
     for dimension in questionnaire_for(last).dimensions:

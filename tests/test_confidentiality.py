@@ -76,13 +76,14 @@ def accept_everything(app: Flask, review: Any, vendor_a: Any) -> None:
     """Put every suggestion and proposal in the plan: their reasons then reach both sides."""
     from survey.models import User
     from survey.results import operations
-    from survey.results.data import pending_items, score_review
+    from survey.results.data import pending_items
+    from survey.reveal import review_result
 
     with app.app_context():
         row = db.session.get(Review, review.id)
         assert row is not None
         actor = operations.Actor(db.session.get(User, vendor_a.id))
-        pending = pending_items(row, score_review(row))
+        pending = pending_items(row, review_result(row))
         assert any(p.source == "proposal" and p.proposed_by == "vendor" for p in pending)
         for target in pending:
             operations.accept_action(row, target, actor)

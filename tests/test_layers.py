@@ -70,3 +70,30 @@ def test_the_layers_are_read_from_every_feature() -> None:
             for m in found
             for n in imported(MODULES[m])
         ), feature
+
+
+#: The engine's `score` may be called only where a review's one result is made (and by the
+#: `survey score` command, which scores files, not reviews).
+SCORERS = {"survey.reveal", "survey.commands.score"}
+
+
+def imports_score(path: Path) -> bool:
+    """Whether `path` imports the engine's `score` function (by any route)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "survey.domain.scoring"
+        ):
+            if any(alias.name == "score" for alias in node.names):
+                return True
+        if isinstance(node, ast.Attribute) and node.attr == "score":
+            value = node.value
+            if isinstance(value, ast.Name) and value.id in {"scoring", "engine"}:
+                return True
+    return False
+
+
+def test_only_the_reveal_rule_scores_a_review() -> None:
+    # every page, the PDF and the portfolio take survey.reveal.review_result (see
+    # tests/test_reveal.py), so none can compute a result another way
+    outside = {m for m, p in MODULES.items() if not m.startswith("survey.domain")}
+    assert {m for m in outside if imports_score(MODULES[m])} == SCORERS

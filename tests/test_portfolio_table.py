@@ -225,7 +225,7 @@ def test_clients_page_is_a_table_with_value_at_risk_and_overdue_marks(
     assert "waiting on Acme Analytics and Hooli" in hooli["last"]
     # the client's NPS and the vendor's prediction, as the engine rounded them
     with app.app_context():
-        from survey.since import review_result
+        from survey.reveal import review_result
 
         row = db.session.get(Review, portfolio_of_three["globex"].id)
         assert row is not None

@@ -321,3 +321,60 @@ def test_the_client_page_says_the_vendor_answered_only_once_it_has(
         item_id = item.public_id
     vendor.post(f"{base}/plan/{item_id}/response", data={f"r-{item_id}-response": "Yes."})
     assert "Acme Analytics has answered what you proposed" in _text(visitor, results)
+
+
+# --- issue 14, point 1: the one result of a review ------------------------------------------
+
+
+@pytest.fixture
+def result_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The public ids of the reviews :func:`survey.reveal.review_result` was asked for."""
+    from survey import reveal
+
+    calls: list[str] = []
+    real = reveal.review_result
+
+    def spy(review: Review) -> Any:
+        calls.append(review.public_id)
+        return real(review)
+
+    monkeypatch.setattr(reveal, "review_result", spy)
+    return calls
+
+
+def test_every_page_the_pdf_and_the_portfolio_take_the_one_review_result(
+    app: Flask,
+    vendor: FlaskClient,
+    prepared: MadeReview,
+    result_calls: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from survey.models import Client
+    from survey.results import views
+
+    printed: list[str] = []
+
+    def fake_pdf(html: str, *args: Any, **kwargs: Any) -> bytes:
+        printed.append(html)
+        return b"%PDF-1.7 fake"
+
+    monkeypatch.setattr(views, "render_pdf", fake_pdf)
+    vendor.post(f"/reviews/{prepared.public_id}/results/share")
+    with app.app_context():
+        client_id = db.session.scalars(sa.select(Client.public_id)).one()
+    results = f"/reviews/{prepared.public_id}/results"
+    link = f"/r/{prepared.results_token}/results"
+    visitor = app.test_client()
+    for who, path in [
+        (vendor, results),
+        (vendor, f"{results}/report.pdf"),
+        (visitor, link),
+        (visitor, f"{link}/report.pdf"),
+        (vendor, "/"),
+        (vendor, f"/clients/{client_id}"),
+    ]:
+        result_calls.clear()
+        response = who.get(path)
+        assert response.status_code == 200, path
+        assert prepared.public_id in result_calls, path
+    assert len(printed) == 2 and all("<html" in html for html in printed)

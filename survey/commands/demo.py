@@ -236,11 +236,12 @@ NEXT_REVIEW_IN = 182
 
 def _agree(review: Review, plan: tuple[tuple[int, str, int, str], ...], start: date) -> None:
     """Accept suggestions as the plan: owner, due date (days after `start`) and status."""
-    from survey.results.data import pending_items, score_review
+    from survey.results.data import pending_items
     from survey.results.operations import Actor, accept_action, update_action
+    from survey.reveal import review_result
 
     actor = Actor(user=review.created_by)
-    pending = pending_items(review, score_review(review))
+    pending = pending_items(review, review_result(review))
     for rank, owner, days, status in plan:
         if rank >= len(pending):
             continue

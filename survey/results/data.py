@@ -1,9 +1,10 @@
 """From the database to the engine and back: what the comparison page and the PDF show.
 
-Only *submitted* respondents count. Every number shown comes from
-:func:`survey.domain.scoring.score` (rounded by its ``to_dict()``, exactly as
+Only *submitted* respondents count. Every number shown comes from the review's one result,
+:func:`survey.reveal.review_result` (the engine, rounded by its ``to_dict()``, exactly as
 `survey score` prints it); this module only arranges them for reading. The spread within a
-party is the engine run on each respondent alone, not a second formula.
+party is the engine run on each respondent alone (:func:`survey.reveal.one_by_one`), not a
+second formula.
 """
 
 from __future__ import annotations
@@ -15,38 +16,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from survey import reveal
 from survey.disclosure import Disclosure
 from survey.domain import charts
 from survey.domain.model import PARTIES, Party, Question, Questionnaire
 from survey.domain.report import INDICATIVE_BELOW
-from survey.domain.scoring import (
-    Proposal,
-    ReviewAnswers,
-    ReviewResult,
-    score,
-    visible_answers,
-)
+from survey.domain.scoring import Proposal, ReviewAnswers, ReviewResult, visible_answers
 from survey.extensions import db
 from survey.models import ActionItem, Review
 from survey.questionnaires import questionnaire_for
-from survey.reveal import review_answers_for, submitted_respondents
-
-
-def disclosure_for(review: Review, audience: Party) -> Disclosure:
-    """What `audience` may see of each side's people in this review (survey.disclosure)."""
-    counts: dict[Party, int] = {p: len(submitted_respondents(review, p)) for p in PARTIES}
-    return Disclosure(audience, review.confidentiality, counts)
-
-
-def score_review(review: Review) -> ReviewResult:
-    """The engine on the review's submitted answers, reasons worded as the setting wants.
-
-    Every caller that shows or keeps reasons scores through here, so a stored reason and
-    a shown one never differ in how they speak of a side below the threshold.
-    """
-    side_worded = disclosure_for(review, "vendor").side_worded()
-    return score(questionnaire_for(review), review_answers_for(review), side_worded)
-
+from survey.reveal import disclosure_for, one_by_one, review_answers_for
 
 # --- keys that tie plan items to suggestions ------------------------------------------------
 
@@ -381,7 +360,7 @@ def build_comparison(review: Review, audience: Party) -> Comparison:
     questionnaire = questionnaire_for(review)
     answers = review_answers_for(review)
     disclosure = disclosure_for(review, audience)
-    result = score(questionnaire, answers, disclosure.side_worded())
+    result = reveal.review_result(review)
     comparison = Comparison(
         review=review,
         questionnaire=questionnaire,
@@ -453,14 +432,7 @@ def party_spreads(
     for party in PARTIES:
         if not disclosure.shows_people_of(party):
             continue
-        for person in answers.respondents(party):
-            alone = ReviewAnswers(
-                answers.vendor_org,
-                answers.client_org,
-                [person] if party == "vendor" else [],
-                [person] if party == "client" else [],
-            )
-            singles[party].append(score(questionnaire, alone).to_dict())
+        singles[party] = [r.to_dict() for r in one_by_one(questionnaire, answers, party)]
     spreads: dict[str, dict[str, tuple[float, float] | None]] = {}
     for party in PARTIES:
         for result in singles[party]:

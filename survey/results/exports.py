@@ -5,7 +5,7 @@ The JSON is the answers-file shape of the questionnaire format, and JSON is vali
 whatever the names and answers hold: characters a YAML reader refuses (controls, DEL, C1,
 U+FFFE …) are written as ``\\uXXXX`` escapes (see :func:`survey.domain.answers.answers_json`).
 Both are made for one side (`audience`) and follow the review's confidentiality setting
-through :func:`survey.results.data.disclosure_for`: the other side's names and roles only
+through :func:`survey.reveal.disclosure_for`: the other side's names and roles only
 when the setting says so, the other side's answers one by one only from the anonymity
 threshold on. Each says what it includes: the JSON under ``includes``, the CSV in its
 first line (see :func:`survey.disclosure.export_key`).
@@ -33,8 +33,7 @@ from survey.extensions import db
 from survey.models import Answer, Organisation, Review
 from survey.models import Respondent as RespondentRow
 from survey.questionnaires import questionnaire_for
-from survey.results.data import disclosure_for
-from survey.reveal import review_answers_for, submitted_respondents
+from survey.reveal import disclosure_for, review_answers_for, submitted_respondents
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: The CSV's first line, before the column names: what the file includes.

@@ -118,4 +118,4 @@ class NextReviewForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """Only the CSRF token, behind accept / decline buttons."""
+    """Only the CSRF token, behind the share and stop-sharing buttons."""

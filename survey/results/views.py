@@ -34,7 +34,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 
-from survey import since
+from survey import reveal, since
 from survey.access import review_in_my_organisation
 from survey.domain.model import Party
 from survey.extensions import db, limiter
@@ -47,7 +47,6 @@ from survey.results.data import (
     build_comparison,
     pending_items,
     plan_items,
-    score_review,
 )
 from survey.results.forms import (
     ActionForm,
@@ -248,7 +247,7 @@ def decide_pending(public_id: str, key: str) -> ResponseReturnValue:
     """Accept (possibly edited) or decline one engine suggestion or answer's proposal."""
     review = review_in_my_organisation(public_id)
     _ready_or_404(review)
-    pending = {p.key: p for p in pending_items(review, score_review(review))}
+    pending = {p.key: p for p in pending_items(review, reveal.review_result(review))}
     target = pending.get(key)
     if target is None:
         flash("That suggestion was already decided.", "info")

@@ -1,9 +1,8 @@
 """The portfolio over time: a client's reviews with their results, and where it is heading.
 
 Vendors repeat the review with a client to see the trend. Every number here is the
-engine's: a review's results are :func:`survey.domain.scoring.score` run on
-:func:`survey.reveal.review_answers_for` (what the results page shows, rounded by
-``to_dict()``), and only for reviews that pass the reveal rule
+engine's: a review's results are :func:`survey.reveal.review_result` (what the results page
+shows, rounded by ``to_dict()``), and only for reviews that pass the reveal rule
 (:func:`survey.reveal.results_ready`). Nothing is recomputed here.
 
 Levels are compared by their rank in the review's pinned questionnaire, and only between
@@ -18,14 +17,13 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 
-from survey import since
+from survey import reveal, since
 from survey.domain import charts
 from survey.domain.portfolio_table import WEEK, PortfolioRow
-from survey.domain.scoring import score
 from survey.extensions import db
 from survey.models import ActionItem, Client, Review, as_utc
 from survey.questionnaires import questionnaire_for
-from survey.reveal import missing_parties, results_ready, review_answers_for
+from survey.reveal import missing_parties, results_ready
 
 Direction = Literal["up", "down", "same"]
 
@@ -85,7 +83,7 @@ class Movement:
 
 def review_numbers(review: Review) -> dict[str, Any]:
     """The engine's rounded results of a review (call only when results are ready)."""
-    return score(questionnaire_for(review), review_answers_for(review)).to_dict()
+    return reveal.review_result(review).to_dict()
 
 
 def trend_row(review: Review) -> TrendRow:
@@ -192,10 +190,11 @@ def _action_counts(review: Review, today: date) -> dict[str, int]:
 def _result_facts(review: Review) -> dict[str, Any]:
     """The agreed level, its change, the NPS and the warnings of a review with results.
 
-    All from :mod:`survey.since` (the engine's result, its comparison, its warnings), for
-    the vendor: only combined scores of sides past the reveal rule, never one person's.
+    The result from :func:`survey.reveal.review_result`, its comparison and warnings from
+    :mod:`survey.since`, for the vendor: only combined scores of sides past the reveal rule,
+    never one person's.
     """
-    result = since.review_result(review)
+    result = reveal.review_result(review)
     found = since.since_last_review(review, "vendor", result)
     warnings = since.warnings_for(review, "vendor", result, found)
     levels = questionnaire_for(review).levels
