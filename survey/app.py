@@ -20,6 +20,7 @@ from survey.extensions import csrf, db, limiter, login_manager, migrate
 from survey.faults import register_database_faults
 from survey.logs import register_logging
 from survey.resources import default_instance_dir, resource_dir
+from survey.static_files import register_static_files
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -46,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_database_faults(app)
     register_security_headers(app)
+    register_static_files(app)
     register_proxy_settings(app)
     return app
 
