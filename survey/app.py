@@ -47,7 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_database_faults(app)
     register_security_headers(app)
-    register_static_files(app)
+    register_static_files(app, SECURITY_HEADERS)
     register_proxy_settings(app)
     return app
 

@@ -20,7 +20,7 @@ import gzip
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,8 +113,14 @@ def build_static(source: Path, target: Path) -> StaticBuild:
     return StaticBuild(target, hashed)
 
 
-def static_server(app: WSGIApp, build: StaticBuild, prefix: str) -> WhiteNoise:
-    """WhiteNoise in front of `app`: hashed names kept a year, plain names a minute."""
+def static_server(
+    app: WSGIApp, build: StaticBuild, prefix: str, security_headers: Mapping[str, str]
+) -> WhiteNoise:
+    """WhiteNoise in front of `app`: hashed names kept a year, plain names a minute.
+
+    WhiteNoise answers before Flask does, so the app's own security headers are added here
+    too: a stylesheet carries the same policy as a page.
+    """
     immutable = {f"{prefix}/{name}" for name in build.hashed.values()}
 
     def cache_headers(headers: Any, path: str, url: str) -> None:
@@ -123,7 +129,8 @@ def static_server(app: WSGIApp, build: StaticBuild, prefix: str) -> WhiteNoise:
             if url in immutable
             else f"public, max-age={PLAIN_NAME_MAX_AGE}"
         )
-        headers["X-Content-Type-Options"] = "nosniff"
+        for name, value in security_headers.items():
+            headers[name] = value
 
     return WhiteNoise(
         app,
@@ -134,7 +141,7 @@ def static_server(app: WSGIApp, build: StaticBuild, prefix: str) -> WhiteNoise:
     )
 
 
-def register_static_files(app: Flask) -> None:
+def register_static_files(app: Flask, security_headers: Mapping[str, str]) -> None:
     """Serve ``static/`` through WhiteNoise, and make ``url_for`` give the hashed names."""
     served = Path(app.config["SURVEY_INSTANCE"]) / "static"
     build = build_static(Path(app.static_folder or "static"), served)
@@ -145,5 +152,5 @@ def register_static_files(app: Flask) -> None:
             values["filename"] = build.hashed.get(values["filename"], values["filename"])
 
     app.wsgi_app = static_server(  # type: ignore[method-assign]
-        app.wsgi_app, build, app.static_url_path or "/static"
+        app.wsgi_app, build, app.static_url_path or "/static", security_headers
     )
