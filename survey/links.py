@@ -26,6 +26,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
+from survey.database import write_operation
 from survey.extensions import db
 from survey.models import (
     LINK_SLOTS,
@@ -267,6 +268,7 @@ def current_in_slot(review: Review, slot: str) -> ShareLink | None:
     return review.current_link(*LINK_SLOTS[slot])
 
 
+@write_operation
 def revoke_link(review: Review, slot: str) -> None:
     """Stop the slot's current link from opening (it then answers 410)."""
     link = current_in_slot(review, slot)
@@ -275,6 +277,7 @@ def revoke_link(review: Review, slot: str) -> None:
     db.session.commit()
 
 
+@write_operation
 def reissue_link(review: Review, slot: str) -> str:
     """Revoke the slot's current link (if still active) and issue a new one."""
     link = current_in_slot(review, slot)
@@ -285,6 +288,7 @@ def reissue_link(review: Review, slot: str) -> str:
     return token
 
 
+@write_operation
 def set_link_expiry(link: ShareLink, expires_on: date | None) -> None:
     """Let a shared link work through the end of `expires_on` (UTC), or for good when None.
 

@@ -100,7 +100,8 @@ def terminate_backends(connection: sa.Connection, name: str) -> int:
 @contextmanager
 def database_read_only(app: Flask) -> Iterator[None]:
     """Reads work, every write fails inside the database, values and all (SQLite
-    ``query_only`` from the start of each transaction, PostgreSQL read-only transactions)."""
+    ``query_only`` once each transaction has begun, so a write transaction still takes its
+    lock and fails at its first INSERT or UPDATE; PostgreSQL read-only transactions)."""
     sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
 
     def read_only(connection: sa.Connection) -> None:
@@ -109,14 +110,22 @@ def database_read_only(app: Flask) -> Iterator[None]:
         else:
             connection.exec_driver_sql("SET TRANSACTION READ ONLY")
 
+    def writable_again(connection: sa.Connection) -> None:
+        """The pragma outlives the transaction: lift it so the next one can BEGIN IMMEDIATE."""
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA query_only=OFF")
+
+    listeners = [("begin", read_only), ("commit", writable_again), ("rollback", writable_again)]
     with app.app_context():
         engine = db.engine
         engine.dispose()
-        sa.event.listen(engine, "begin", read_only)
+        for name, listener in listeners:
+            sa.event.listen(engine, name, listener)
     try:
         yield
     finally:
-        sa.event.remove(engine, "begin", read_only)
+        for name, listener in listeners:
+            sa.event.remove(engine, name, listener)
         engine.dispose()
 
 

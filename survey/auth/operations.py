@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from survey.database import write_operation
 from survey.extensions import db
 from survey.models import Invitation, Organisation, User, hash_token, new_token, utcnow
 
@@ -43,31 +44,44 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def _new_user(organisation: Organisation, email: str, name: str, password: str) -> User:
+def _new_user(organisation: Organisation, email: str, name: str, password_hash: str) -> User:
     if find_user_by_email(email) is not None:
         raise AccountError("An account with this email already exists.")
     user = User(
         organisation=organisation,
         email=normalise_email(email),
         name=name.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
     )
     db.session.add(user)
     return user
 
 
 def create_account(organisation_name: str, name: str, email: str, password: str) -> User:
-    """Create a vendor organisation with its first user."""
+    """Create a vendor organisation with its first user.
+
+    The password is hashed (a deliberately slow step) before the write lock is taken.
+    """
+    return _create_account(organisation_name, name, email, hash_password(password))
+
+
+@write_operation
+def _create_account(organisation_name: str, name: str, email: str, password_hash: str) -> User:
     organisation = Organisation(name=organisation_name.strip())
     db.session.add(organisation)
-    user = _new_user(organisation, email, name, password)
+    user = _new_user(organisation, email, name, password_hash)
     db.session.commit()
     return user
 
 
 def add_user(organisation: Organisation, name: str, email: str, password: str) -> User:
-    """Add a user to an existing organisation."""
-    user = _new_user(organisation, email, name, password)
+    """Add a user to an existing organisation (the password hashed before the write)."""
+    return _add_user(organisation, name, email, hash_password(password))
+
+
+@write_operation
+def _add_user(organisation: Organisation, name: str, email: str, password_hash: str) -> User:
+    user = _new_user(organisation, email, name, password_hash)
     db.session.commit()
     return user
 
@@ -84,6 +98,7 @@ def sign_up(organisation_name: str, name: str, email: str, password: str) -> Use
     return create_account(organisation_name, name, email, password)
 
 
+@write_operation
 def end_sessions(user: User) -> None:
     """End every session of this user, on every device (cookies copied before included)."""
     user.session_version += 1
@@ -94,7 +109,13 @@ def change_password(user: User, current: str, new: str) -> None:
     """Set a new password after checking the current one; every older session ends."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError("That is not your current password.")
-    user.password_hash = hash_password(new)
+    _store_password(user, hash_password(new))
+
+
+@write_operation
+def _store_password(user: User, password_hash: str) -> None:
+    """Keep a new password hash (made before the write lock) and end every session."""
+    user.password_hash = password_hash
     end_sessions(user)
 
 
@@ -107,6 +128,7 @@ def authenticate(email: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
+@write_operation
 def invite_colleague(inviter: User, email: str) -> tuple[Invitation, str]:
     """Record an invitation into the inviter's organisation; the raw token is returned once.
 
@@ -141,19 +163,23 @@ def accept_invitation(invitation: Invitation, name: str, password: str) -> User 
     """Create the invited colleague's account in the inviting organisation.
 
     Nothing is made when the address already has an account (in any organisation); the
-    invitation is used up all the same and the caller answers as for a new account.
+    invitation is used up all the same and the caller answers as for a new account. The
+    password is hashed either way, before the write, so both take the same time.
     """
+    return _accept_invitation(invitation, name, hash_password(password))
+
+
+@write_operation
+def _accept_invitation(invitation: Invitation, name: str, password_hash: str) -> User | None:
     invitation.accepted_at = utcnow()
     if find_user_by_email(invitation.email) is not None:
-        hash_password(password)
         db.session.commit()
         return None
-    user = _new_user(invitation.organisation, invitation.email, name, password)
+    user = _new_user(invitation.organisation, invitation.email, name, password_hash)
     db.session.commit()
     return user
 
 
 def set_password(user: User, new: str) -> None:
     """Set a new password without the current one (an operator's reset); every session ends."""
-    user.password_hash = hash_password(new)
-    end_sessions(user)
+    _store_password(user, hash_password(new))

@@ -20,6 +20,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from survey.database import write_operation
 from survey.domain.kinds import AnswerError, kind_of
 from survey.domain.model import Party, Question, Questionnaire
 from survey.domain.scoring import shown_questions
@@ -80,6 +81,7 @@ def _clean(text: str | None, limit: int = 200) -> str | None:
     return text or None
 
 
+@write_operation
 def start_response(link: ShareLink, name: str | None, role: str | None) -> tuple[Respondent, str]:
     """Create a respondent for the link's party; return it with its raw resume token.
 
@@ -126,6 +128,7 @@ def _questions_for(questionnaire: Questionnaire, party: Party) -> dict[str, Ques
     return {q.id: q for _, questions in questionnaire.sections_for(party) for q in questions}
 
 
+@write_operation
 def save_answers(
     respondent: Respondent, questionnaire: Questionnaire, answers: dict[str, Any]
 ) -> list[str]:
@@ -202,6 +205,7 @@ def missing_required(
     ]
 
 
+@write_operation
 def submit_response(respondent: Respondent, questionnaire: Questionnaire | None = None) -> bool:
     """Make the response final; True when this call recorded it, False if it already was.
 

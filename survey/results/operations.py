@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from survey.database import write_operation
 from survey.extensions import db
 from survey.models import (
     ACTION_OWNERS,
@@ -155,6 +156,7 @@ def _from_pending(review: Review, pending: Pending) -> ActionItem:
     )
 
 
+@write_operation
 def accept_action(
     review: Review,
     target: Pending | ActionItem,
@@ -181,6 +183,7 @@ def accept_action(
     return item
 
 
+@write_operation
 def decline_action(review: Review, target: Pending | ActionItem, actor: Actor) -> ActionItem:
     """Mark a suggestion or proposal as declined (kept, so it is not offered again)."""
     if isinstance(target, Pending):
@@ -199,6 +202,7 @@ def decline_action(review: Review, target: Pending | ActionItem, actor: Actor) -
     return item
 
 
+@write_operation
 def update_action(item: ActionItem, actor: Actor, fields: dict[str, Any]) -> list[str]:
     """Edit an item (title, detail, owner, due date, status); returns the changes made."""
     allowed = {k: v for k, v in fields.items() if k in FIELD_WORDS}
@@ -210,6 +214,7 @@ def update_action(item: ActionItem, actor: Actor, fields: dict[str, Any]) -> lis
     return changes
 
 
+@write_operation
 def add_action(review: Review, actor: Actor, fields: dict[str, Any]) -> ActionItem:
     """The vendor's own action, straight into the plan (planned unless said otherwise)."""
     checked = _check({"status": "planned", "owner": "joint", **fields})
@@ -221,6 +226,7 @@ def add_action(review: Review, actor: Actor, fields: dict[str, Any]) -> ActionIt
     return item
 
 
+@write_operation
 def propose_action(review: Review, actor: Actor, title: str, detail: str | None) -> ActionItem:
     """A proposal through the client's link: waits, proposed, for the vendor to decide."""
     checked = _check({"title": title, "detail": detail})
@@ -242,6 +248,7 @@ def propose_action(review: Review, actor: Actor, title: str, detail: str | None)
     return item
 
 
+@write_operation
 def comment_on_action(item: ActionItem, actor: Actor, text: str) -> ActionComment:
     """A comment on an item, by a vendor user or through the client's link."""
     text = (text or "").strip()
@@ -261,6 +268,7 @@ def comment_on_action(item: ActionItem, actor: Actor, text: str) -> ActionCommen
     return comment
 
 
+@write_operation
 def set_next_review(review: Review, actor: Actor, when: date | None) -> None:
     """Set (or clear) the date of the next relationship review."""
     if review.next_review_on == when:
@@ -273,6 +281,7 @@ def set_next_review(review: Review, actor: Actor, when: date | None) -> None:
     db.session.commit()
 
 
+@write_operation
 def respond_to_proposal(item: ActionItem, actor: Actor, text: str | None) -> bool:
     """Set (or clear, when empty) the vendor's response to a client proposal.
 
@@ -291,6 +300,7 @@ def respond_to_proposal(item: ActionItem, actor: Actor, text: str | None) -> boo
     return True
 
 
+@write_operation
 def share_results(review: Review, actor: Actor) -> None:
     """Let the client see the comparison and the plan through its results link."""
     if review.shared_at is not None:
@@ -300,6 +310,7 @@ def share_results(review: Review, actor: Actor) -> None:
     db.session.commit()
 
 
+@write_operation
 def stop_sharing(review: Review, actor: Actor) -> None:
     """Take the results away from the client again; its link then says so."""
     if review.shared_at is None:

@@ -12,6 +12,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from survey.database import write_operation
 from survey.disclosure import Confidentiality
 from survey.domain.model import Questionnaire
 from survey.extensions import db
@@ -80,6 +81,7 @@ def _new_review(
     return review, tokens
 
 
+@write_operation
 def start_review(
     organisation: Organisation,
     created_by: User | None,
@@ -225,6 +227,7 @@ def carry_over_plan(previous: Review, review: Review, by: User | None) -> list[A
     return carried
 
 
+@write_operation
 def repeat_review(
     repeat: Repeat,
     created_by: User | None,
@@ -257,18 +260,21 @@ def repeat_review(
     return review, tokens, carried
 
 
+@write_operation
 def close_review(review: Review) -> None:
     """Stop collecting answers: links then say the review is closed."""
     review.status = "closed"
     db.session.commit()
 
 
+@write_operation
 def reopen_review(review: Review) -> None:
     """Collect answers again."""
     review.status = "open"
     db.session.commit()
 
 
+@write_operation
 def set_due_date(review: Review, due_on: date | None) -> None:
     """Set or clear the date answers are due by."""
     review.due_on = due_on
@@ -285,6 +291,7 @@ def confidentiality_locked(review: Review) -> bool:
     return bool(review.respondents)
 
 
+@write_operation
 def set_confidentiality(review: Review, setting: Confidentiality) -> None:
     """Change who sees what, only while nobody has started answering (else SettingLocked)."""
     if confidentiality_locked(review):
@@ -317,12 +324,14 @@ def _delete_review_rows(review: Review) -> None:
     db.session.delete(review)
 
 
+@write_operation
 def delete_review(review: Review) -> None:
     """Delete a review for good: its respondents, answers, shared links and action plan."""
     _delete_review_rows(review)
     db.session.commit()
 
 
+@write_operation
 def delete_client(client: Client) -> int:
     """Delete a client with all its reviews (as :func:`delete_review`); how many reviews went."""
     reviews = list(db.session.scalars(sa.select(Review).where(Review.client_id == client.id)))
@@ -334,6 +343,7 @@ def delete_client(client: Client) -> int:
     return len(reviews)
 
 
+@write_operation
 def set_client_value(client: Client, yearly_value: int | None) -> None:
     """Record what the client is worth in a year (None clears it): the portfolio's value at risk."""
     client.yearly_value = yearly_value
