@@ -321,6 +321,10 @@ EXPECTED: dict[str, Row] = {
     # vendor results
     "results.page": Row(get=vendor_only(200)),
     "results.decide_pending": Row(post=vendor_only(302)),
+    # an empty post shows the form again with what is missing
+    "results.edit_pending": Row(get=vendor_only(200), post=vendor_only(200)),
+    "results.accept_suggested": Row(post=vendor_only(302)),
+    "results.decline_rest": Row(post=vendor_only(302)),
     "results.decide_item": Row(post=vendor_only(302)),
     "results.add": Row(post=vendor_only(302)),
     "results.edit": Row(get=vendor_only(200), post=vendor_only(302)),

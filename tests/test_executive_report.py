@@ -179,8 +179,10 @@ def test_the_headlines_figures_are_the_tables_figures(app: Flask, demo: dict[str
 
 
 def test_results_page_follows_the_reports_order(app: Flask, demo: dict[str, Any]) -> None:
+    """The vendor's working page puts the level and the plan to agree right after the
+    headline (issue 13, point 6); the report's sections follow in the report's order."""
     html = demo["html"]
-    ids = ["headline", "method", "since", "levels", "gaps", "verbatims", "plan"]
+    ids = ["headline", "levels", "plan", "method", "since", "gaps", "verbatims"]
     at = [html.find(f'id="{i}"') for i in ids]
     assert all(i >= 0 for i in at), dict(zip(ids, at, strict=True))
     assert at == sorted(at), dict(zip(ids, at, strict=True))

@@ -470,6 +470,15 @@ POSTS: dict[str, Post] = {
     ),
     "respond.review": Post("client_x", _nothing, ok=422, writes=False),
     "results.decide_pending": Post("vendor_a", lambda w: {"decision": "decline"}),
+    "results.edit_pending": Post(
+        "vendor_a",
+        lambda w: {
+            f"k-{w.pending_x.replace(':', '-')}-title": "Visit monthly",
+            f"k-{w.pending_x.replace(':', '-')}-owner": "vendor",
+        },
+    ),
+    "results.accept_suggested": Post("vendor_a", _nothing),
+    "results.decline_rest": Post("vendor_a", _nothing),
     "results.decide_item": Post("vendor_a", lambda w: {"decision": "decline"}),
     "results.add": Post(
         "vendor_a", lambda w: {"new-title": "Quarterly visit", "new-owner": "joint"}

@@ -265,6 +265,19 @@ class Comparison:
                 return sample_of(entry, self.disclosure)
         raise KeyError(dimension_id)
 
+    def priorities_on_unrated_importance(self) -> list[str]:
+        """The dimensions whose priority takes an importance nobody rated as 100.
+
+        The format's rule 5 counts a missing importance as full; the page names these
+        dimensions under the table rather than show a number that looks rated.
+        """
+        importance = {d.id: d.importance.of(d.served) for d in self.result.dimensions}
+        return [
+            self.dimension_titles[entry["id"]]
+            for entry in self.dimensions
+            if entry["priority"] is not None and importance.get(entry["id"]) is None
+        ]
+
     def gap_lists(self) -> dict[str, list[dict[str, Any]]]:
         """The dimensions the two sides see differently, by what the difference means.
 

@@ -6,9 +6,12 @@ Every change records who made it (a vendor user, or the client's link) and when,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+import sqlalchemy as sa
 
 from survey.database import write_operation
 from survey.extensions import db
@@ -167,6 +170,18 @@ def accept_action(
 
     `edits` (title, detail, owner, due_on) let the vendor adjust it while accepting.
     """
+    item = _accept(review, target, actor, edits)
+    db.session.commit()
+    return item
+
+
+def _accept(
+    review: Review,
+    target: Pending | ActionItem,
+    actor: Actor,
+    edits: dict[str, Any] | None = None,
+) -> ActionItem:
+    """accept_action without the commit, for the bulk decisions' single transaction."""
     fields = _check({"status": "planned", **(edits or {})})
     if isinstance(target, Pending):
         item = _from_pending(review, target)
@@ -179,13 +194,19 @@ def accept_action(
         item = target
         _stamp(item, actor)
         _record(review, actor, "accepted: " + "; ".join(changes or ["no change"]), item)
-    db.session.commit()
     return item
 
 
 @write_operation
 def decline_action(review: Review, target: Pending | ActionItem, actor: Actor) -> ActionItem:
     """Mark a suggestion or proposal as declined (kept, so it is not offered again)."""
+    item = _decline(review, target, actor)
+    db.session.commit()
+    return item
+
+
+def _decline(review: Review, target: Pending | ActionItem, actor: Actor) -> ActionItem:
+    """decline_action without the commit, for the bulk decisions' single transaction."""
     if isinstance(target, Pending):
         item = _from_pending(review, target)
         item.status = "declined"
@@ -198,8 +219,39 @@ def decline_action(review: Review, target: Pending | ActionItem, actor: Actor) -
         item.status = "declined"
         _stamp(item, actor)
         _record(review, actor, f"status {_describe('status', old)} → declined", item)
-    db.session.commit()
     return item
+
+
+@write_operation
+def accept_all_suggested(review: Review, pending: list[Pending], actor: Actor) -> list[ActionItem]:
+    """Accept every engine suggestion among `pending` as it stands, in one transaction.
+
+    Only ``source == "suggested"``: proposals people wrote are left to decide one by one.
+    Returns the items made; none when another request decided them first (a double
+    submit finds an empty list, or hits the plan's unique key and changes nothing).
+    """
+    return _decide_all(review, [p for p in pending if p.source == "suggested"], actor, _accept)
+
+
+@write_operation
+def decline_all_pending(review: Review, pending: list[Pending], actor: Actor) -> list[ActionItem]:
+    """Decline every suggestion and proposal still in `pending`, in one transaction."""
+    return _decide_all(review, pending, actor, _decline)
+
+
+def _decide_all(
+    review: Review,
+    pending: list[Pending],
+    actor: Actor,
+    decide: Callable[[Review, Pending, Actor], ActionItem],
+) -> list[ActionItem]:
+    try:
+        items = [decide(review, target, actor) for target in pending]
+        db.session.commit()
+    except sa.exc.IntegrityError:  # decided meanwhile by a request that committed first
+        db.session.rollback()
+        return []
+    return items
 
 
 @write_operation

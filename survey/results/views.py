@@ -203,7 +203,7 @@ def _vendor_context(review: Review, comparison: Comparison) -> dict[str, Any]:
         "review": review,
         "audience": "vendor",
         "notice_at": _notice_at(items, pending),
-        "pending": [(p, _pending_form(p), _prefix(p.key)) for p in pending],
+        "pending": [(p, _prefix(p.key)) for p in pending],
         "items": items,
         "comment_forms": {i.public_id: comment_form(i.public_id) for i in items},
         "response_forms": {
@@ -242,28 +242,97 @@ def _flash_errors(form: Any) -> None:
             flash(str(message), "error")
 
 
-@bp.route("/reviews/<public_id>/results/plan/pending/<key>", methods=["POST"])
-def decide_pending(public_id: str, key: str) -> ResponseReturnValue:
-    """Accept (possibly edited) or decline one engine suggestion or answer's proposal."""
-    review = review_in_my_organisation(public_id)
-    _ready_or_404(review)
-    pending = {p.key: p for p in pending_items(review, reveal.review_result(review))}
-    target = pending.get(key)
+def _pending_or_back(review: Review, key: str) -> Pending | None:
+    """The undecided suggestion or proposal `key`; None (and a message) once decided."""
+    target = {p.key: p for p in pending_items(review, reveal.review_result(review))}.get(key)
     if target is None:
         flash("That suggestion was already decided.", "info")
+    return target
+
+
+@bp.route("/reviews/<public_id>/results/plan/pending/<key>", methods=["POST"])
+def decide_pending(public_id: str, key: str) -> ResponseReturnValue:
+    """Accept or decline one engine suggestion or answer's proposal.
+
+    The compact list posts the decision alone (accepted as suggested); the edit page, or a
+    form carrying the item's fields, accepts it with the wording, owner and date given.
+    """
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    target = _pending_or_back(review, key)
+    if target is None:
         return _back(review)
     if request.form.get("decision") == "decline":  # CSRFProtect has checked the token
         operations.decline_action(review, target, _me())
         flash(f"Declined: {target.title}", "success")
         return _back(review, "pending")
-    form = ActionForm(prefix=_prefix(key))
-    if not form.validate_on_submit():
-        _flash_errors(form)
-        return _back(review, _prefix(key))
-    edits = {k: v for k, v in form.fields_dict().items() if k in ("title", "owner", "due_on")}
+    edits: dict[str, Any] = {}
+    if f"{_prefix(key)}-title" in request.form:
+        form = ActionForm(prefix=_prefix(key))
+        if not form.validate_on_submit():
+            _flash_errors(form)
+            return redirect(url_for("results.edit_pending", public_id=public_id, key=key))
+        edits = _pending_edits(form)
     item = operations.accept_action(review, target, _me(), edits)
     flash(f"Added to the plan: {item.title}", "success")
     return _back(review, f"item-{item.public_id}")
+
+
+def _pending_edits(form: ActionForm) -> dict[str, Any]:
+    return {k: v for k, v in form.fields_dict().items() if k in ("title", "owner", "due_on")}
+
+
+@bp.route("/reviews/<public_id>/results/plan/pending/<key>/edit", methods=["GET", "POST"])
+def edit_pending(public_id: str, key: str) -> ResponseReturnValue:
+    """One suggestion's form: adjust its wording, owner and date, then accept it."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    target = _pending_or_back(review, key)
+    if target is None:
+        return _back(review)
+    form = ActionForm(prefix=_prefix(key)) if request.method == "POST" else _pending_form(target)
+    if form.validate_on_submit():
+        item = operations.accept_action(review, target, _me(), _pending_edits(form))
+        flash(f"Added to the plan: {item.title}", "success")
+        return _back(review, f"item-{item.public_id}")
+    return render_template("results/edit_pending.html", review=review, pending=target, form=form)
+
+
+@bp.route("/reviews/<public_id>/results/plan/accept-suggested", methods=["POST"])
+def accept_suggested(public_id: str) -> ResponseReturnValue:
+    """Accept every undecided engine suggestion as suggested (not the proposals people made)."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    pending = pending_items(review, reveal.review_result(review))
+    made = operations.accept_all_suggested(review, pending, _me())
+    if made:
+        flash(f"Added to the plan: {_count(len(made), 'suggestion')}.", "success")
+    else:
+        flash("No suggestion was left to accept; nothing changed.", "info")
+    return _back(review, "plan")
+
+
+@bp.route("/reviews/<public_id>/results/plan/decline-rest", methods=["POST"])
+def decline_rest(public_id: str) -> ResponseReturnValue:
+    """Decline every suggestion and proposal still undecided."""
+    review = review_in_my_organisation(public_id)
+    _ready_or_404(review)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    pending = pending_items(review, reveal.review_result(review))
+    declined = operations.decline_all_pending(review, pending, _me())
+    if declined:
+        flash(f"Declined the {_count(len(declined), 'item')} left to decide.", "success")
+    else:
+        flash("Nothing was left to decide; nothing changed.", "info")
+    return _back(review, "plan")
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 suggestion``, ``3 suggestions``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @bp.route("/reviews/<public_id>/results/plan/<item_id>/decide", methods=["POST"])
