@@ -14,23 +14,8 @@ from survey.domain.loader.problems import KEY, Position
 from survey.domain.loader.yaml_reader import Parsed
 from survey.domain.model import FieldError, Loc, did_you_mean
 
-CONDITION_TAGS = {
-    cls.__name__: cls
-    for cls in (
-        model.DimensionBelow,
-        model.DimensionAtLeast,
-        model.BlindSpot,
-        model.HiddenStrength,
-        model.Aligned,
-        model.QuadrantIs,
-        model.LevelIs,
-        model.LevelBelow,
-        model.QuestionAnswered,
-        model.AllOf,
-        model.AnyOf,
-        model.NotCond,
-    )
-}
+#: Each condition class by its pydantic tag (its class name), as validation errors name it.
+CONDITION_TAGS = {cls.__name__: cls for cls in model.CONDITION_CLASSES}
 
 
 def _fields(cls: type[BaseModel]) -> list[str]:
