@@ -17,12 +17,13 @@ accept exactly the same things. Any misfit is an :class:`AnswersError` naming th
 the party, the respondent and the question, because the person fixing it is a consultant
 with the file open, not a programmer with a traceback. Pure: no Flask, no SQLAlchemy.
 
-Two readers, two limits. A hand-written file is YAML, read by PyYAML's pure-Python parser
-(the only one that lets us refuse aliases and long numbers where they stand), which is
-slow: it keeps the 1 MiB limit. The app's own export is JSON (see :func:`answers_json`)
-and grows with the review, so a file named ``.json``, or one that reads as JSON, goes
-through :mod:`json`: fifty times faster, and allowed up to 64 MiB, some 30,000
-respondents of the flagship.
+Two readers, two limits. A hand-written file is YAML, read by the questionnaire loader's
+positioned reader (:func:`survey.domain.loader.yaml_reader.read_positioned`), so its
+mistakes come back as ``FILE:LINE:COL: message`` like a questionnaire's, with aliases and
+long numbers refused where they stand (:data:`READ_RULES`); it keeps the 1 MiB limit.
+The app's own export is JSON (see :func:`answers_json`) and grows with the review, so a
+file named ``.json``, or one that reads as JSON, goes through :mod:`json`: faster still,
+and allowed up to 64 MiB, some 30,000 respondents of the flagship.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ import json
 import re
 from typing import Any
 
-import yaml
-
 from survey.domain.kinds import AnswerError, did_you_mean, kind_of
+from survey.domain.loader.problems import QuestionnaireError
+from survey.domain.loader.yaml_reader import ReadRules, read_positioned
 from survey.domain.model import PARTIES, Party, Question, Questionnaire
 from survey.domain.scoring import Respondent, ReviewAnswers
 
@@ -50,52 +51,18 @@ class AnswersError(ValueError):
     """An answers file that cannot be read or does not fit its questionnaire."""
 
 
-class _AnswersLoader(yaml.SafeLoader):
-    """Safe loading, read as the questionnaire loader reads: plain YAML, no surprises.
-
-    Anchors and aliases are refused (answers never need them, bombs do). Scalars resolve
-    YAML 1.2-style like :mod:`survey.domain.loader`: ``yes``/``no``/``on``/``off`` and dates
-    stay text (a choice labelled "Yes" must not turn into true), ``017`` is 17.
-    """
-
-    yaml_implicit_resolvers: dict[Any, Any] = {}
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(
-                problem="aliases (*name) are not allowed in an answers file", problem_mark=mark
-            )
-        return super().compose_node(parent, index)
-
-
-def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
-    text = str(node.value)
-    if len(text.lstrip("+-")) > MAX_NUMBER_DIGITS:
-        raise yaml.MarkedYAMLError(
-            problem=f"a number of more than {MAX_NUMBER_DIGITS} digits is no answer",
-            problem_mark=node.start_mark,
-        )
-    return int(text, 0) if text[:2] in ("0o", "0x") else int(text, 10)
-
-
-_AnswersLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+#: How an answers file is read by the loader's positioned YAML reader: no aliases (answers
+#: never need them, bombs do), no number too long to be an answer, an empty file is empty.
+#: A value costs at least a byte of text when aliases are refused, so the file's size bounds
+#: the values and the reader's count is set to it.
+READ_RULES = ReadRules(
+    holds="an answers file",
+    refuse_aliases="aliases (*name) are not allowed in an answers file",
+    max_nodes=MAX_BYTES,
+    max_digits=MAX_NUMBER_DIGITS,
+    long_number=f"a number of more than {MAX_NUMBER_DIGITS} digits is no answer",
+    empty_file=None,
 )
-_AnswersLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-_AnswersLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
-_AnswersLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
-    list("-+.0123456789"),
-)
-_AnswersLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def parse_answers(text: str, filename: str, questionnaire: Questionnaire) -> ReviewAnswers:
@@ -122,15 +89,9 @@ def _parse_yaml(text: str, filename: str) -> Any:
             "(save a large review as JSON: the app's export is a .json file)"
         )
     try:
-        return yaml.load(text, Loader=_AnswersLoader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else filename
-        raise AnswersError(f"{where}: {error.problem}") from None
-    except yaml.YAMLError as error:
-        raise AnswersError(f"{filename}: {error}") from None
-    except RecursionError:
-        raise AnswersError(f"{filename}: the file nests too deeply") from None
+        return read_positioned(text, filename, READ_RULES).data
+    except QuestionnaireError as error:
+        raise AnswersError(str(error)) from None
 
 
 class _JsonRefused(ValueError):

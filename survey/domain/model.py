@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -459,46 +459,114 @@ class Level(Strict):
 
 
 # --- action conditions -------------------------------------------------------------------
+#
+# Each condition class says what it is about: the key that tells it apart in a file
+# (``KEY``), which judge of the scoring engine evaluates it (``JUDGED_AS``), and the
+# dimension or level it names, with the key that names it (for messages and validation).
+# Adding a condition is one class here (listed in CONDITION_CLASSES and the Condition
+# union), its judge if it needs a new kind, and its validation.
 
 
-class DimensionBelow(Strict):
+class ConditionPart(Strict):
+    """What every condition answers about itself."""
+
+    #: The key that tells this form apart in a file ("blind_spot", "level" ...).
+    KEY: ClassVar[str]
+    #: The engine's judge for it: "dimension", "status", "quadrant", "level", "question",
+    #: or "combination" for all / any / not.
+    JUDGED_AS: ClassVar[str]
+
+    def named_dimension(self) -> tuple[str, str] | None:
+        """(key, dimension id) when the condition is about one dimension, else None."""
+        return None
+
+    def named_level(self) -> tuple[str, str] | None:
+        """(key, level id) when the condition is about a level, else None."""
+        return None
+
+
+class DimensionBelow(ConditionPart):
+    KEY: ClassVar[str] = "dimension"
+    JUDGED_AS: ClassVar[str] = "dimension"
     dimension: str
     below: float
     party: PartySelector = "client"
 
+    def named_dimension(self) -> tuple[str, str]:
+        return "dimension", self.dimension
 
-class DimensionAtLeast(Strict):
+
+class DimensionAtLeast(ConditionPart):
+    KEY: ClassVar[str] = "dimension"
+    JUDGED_AS: ClassVar[str] = "dimension"
     dimension: str
     at_least: float
     party: PartySelector = "client"
 
+    def named_dimension(self) -> tuple[str, str]:
+        return "dimension", self.dimension
 
-class BlindSpot(Strict):
+
+class StatusCondition(ConditionPart):
+    """A dimension's status is the one the class tests (rule 4)."""
+
+    JUDGED_AS: ClassVar[str] = "status"
+    #: The status the condition holds for.
+    STATUS: ClassVar[Status]
+
+    def named_dimension(self) -> tuple[str, str]:
+        return self.KEY, getattr(self, self.KEY)
+
+
+class BlindSpot(StatusCondition):
+    KEY: ClassVar[str] = "blind_spot"
+    STATUS: ClassVar[Status] = "blind_spot"
     blind_spot: str
 
 
-class HiddenStrength(Strict):
+class HiddenStrength(StatusCondition):
+    KEY: ClassVar[str] = "hidden_strength"
+    STATUS: ClassVar[Status] = "hidden_strength"
     hidden_strength: str
 
 
-class Aligned(Strict):
+class Aligned(StatusCondition):
+    KEY: ClassVar[str] = "aligned"
+    STATUS: ClassVar[Status] = "aligned"
     aligned: str
 
 
-class QuadrantIs(Strict):
+class QuadrantIs(ConditionPart):
+    KEY: ClassVar[str] = "quadrant"
+    JUDGED_AS: ClassVar[str] = "quadrant"
     quadrant: str
     is_: Quadrant = Field(alias="is")
 
+    def named_dimension(self) -> tuple[str, str]:
+        return "quadrant", self.quadrant
 
-class LevelIs(Strict):
+
+class LevelIs(ConditionPart):
+    KEY: ClassVar[str] = "level"
+    JUDGED_AS: ClassVar[str] = "level"
     level: str
 
+    def named_level(self) -> tuple[str, str]:
+        return "level", self.level
 
-class LevelBelow(Strict):
+
+class LevelBelow(ConditionPart):
+    KEY: ClassVar[str] = "level_below"
+    JUDGED_AS: ClassVar[str] = "level"
     level_below: str
 
+    def named_level(self) -> tuple[str, str]:
+        return "level_below", self.level_below
 
-class QuestionAnswered(Strict):
+
+class QuestionAnswered(ConditionPart):
+    KEY: ClassVar[str] = "question"
+    JUDGED_AS: ClassVar[str] = "question"
     question: str
     party: Party = "client"
     equals: int | str | None = None
@@ -518,30 +586,44 @@ class QuestionAnswered(Strict):
         return [(key, value) for key, value in values.items() if value is not None]
 
 
-class AllOf(Strict):
+class AllOf(ConditionPart):
+    KEY: ClassVar[str] = "all"
+    JUDGED_AS: ClassVar[str] = "combination"
     all: list[Condition] = Field(min_length=1)
 
 
-class AnyOf(Strict):
+class AnyOf(ConditionPart):
+    KEY: ClassVar[str] = "any"
+    JUDGED_AS: ClassVar[str] = "combination"
     any: list[Condition] = Field(min_length=1)
 
 
-class NotCond(Strict):
+class NotCond(ConditionPart):
+    KEY: ClassVar[str] = "not"
+    JUDGED_AS: ClassVar[str] = "combination"
     not_: Condition = Field(alias="not")
 
 
-#: The key that tells each condition form apart, checked in this order.
-CONDITION_FORMS: dict[str, type[Strict]] = {
-    "all": AllOf,
-    "any": AnyOf,
-    "not": NotCond,
-    "blind_spot": BlindSpot,
-    "hidden_strength": HiddenStrength,
-    "aligned": Aligned,
-    "quadrant": QuadrantIs,
-    "level": LevelIs,
-    "level_below": LevelBelow,
-    "question": QuestionAnswered,
+#: Every condition class, the combinations first: the order their keys are looked for.
+CONDITION_CLASSES: tuple[type[ConditionPart], ...] = (
+    AllOf,
+    AnyOf,
+    NotCond,
+    BlindSpot,
+    HiddenStrength,
+    Aligned,
+    QuadrantIs,
+    LevelIs,
+    LevelBelow,
+    QuestionAnswered,
+    DimensionBelow,
+    DimensionAtLeast,
+)
+
+#: The key that tells each condition form apart, checked in this order. The two
+#: ``dimension`` forms share their key and are told apart by ``below`` / ``at_least``.
+CONDITION_FORMS: dict[str, type[ConditionPart]] = {
+    cls.KEY: cls for cls in CONDITION_CLASSES if cls.KEY != "dimension"
 }
 
 

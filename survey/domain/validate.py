@@ -13,20 +13,14 @@ from collections.abc import Callable, Iterator
 
 from survey.domain.model import (
     NPS_RANGE,
-    Aligned,
     AllOf,
     AnyOf,
-    BlindSpot,
     Condition,
     DimensionAtLeast,
     DimensionBelow,
-    HiddenStrength,
-    LevelBelow,
-    LevelIs,
     Loc,
     NotCond,
     Party,
-    QuadrantIs,
     Question,
     QuestionAnswered,
     Questionnaire,
@@ -320,23 +314,21 @@ class _ConditionChecker:
             yield from self._simple(cond, path)
 
     def _simple(self, cond: Condition, path: Loc) -> Iterator[Found]:
-        if isinstance(cond, DimensionBelow | DimensionAtLeast):
-            yield from self._dimension("dimension", cond.dimension, path)
-            key = "below" if isinstance(cond, DimensionBelow) else "at_least"
-            value = cond.below if isinstance(cond, DimensionBelow) else cond.at_least
-            if not 0 <= value <= 100:
-                yield (*path, key), f"{self.lead}: '{key}' must be between 0 and 100, not {value:g}"
-        elif isinstance(cond, BlindSpot | HiddenStrength | Aligned | QuadrantIs):
-            key, name = _dimension_key(cond)
-            yield from self._dimension(key, name, path)
-        elif isinstance(cond, LevelIs | LevelBelow):
-            key = "level" if isinstance(cond, LevelIs) else "level_below"
-            name = cond.level if isinstance(cond, LevelIs) else cond.level_below
+        """The dimension or level a condition names exists; a score threshold is a score."""
+        if (named := cond.named_dimension()) is not None:
+            yield from self._dimension(*named, path)
+        if (level := cond.named_level()) is not None:
+            key, name = level
             if name not in self.levels:
                 yield (
                     (*path, key),
                     f"{self.lead}: unknown level '{name}'" + did_you_mean(name, self.levels),
                 )
+        if isinstance(cond, DimensionBelow | DimensionAtLeast):
+            key = "below" if isinstance(cond, DimensionBelow) else "at_least"
+            value = cond.below if isinstance(cond, DimensionBelow) else cond.at_least
+            if not 0 <= value <= 100:
+                yield (*path, key), f"{self.lead}: '{key}' must be between 0 and 100, not {value:g}"
 
     def _dimension(self, key: str, name: str, path: Loc) -> Iterator[Found]:
         if name not in self.dimensions:
@@ -364,16 +356,6 @@ class _ConditionChecker:
             )
             return
         yield from _value_problems(self.q, self.q.question(cond.question), cond, path, self.lead)
-
-
-def _dimension_key(cond: BlindSpot | HiddenStrength | Aligned | QuadrantIs) -> tuple[str, str]:
-    if isinstance(cond, BlindSpot):
-        return "blind_spot", cond.blind_spot
-    if isinstance(cond, HiddenStrength):
-        return "hidden_strength", cond.hidden_strength
-    if isinstance(cond, Aligned):
-        return "aligned", cond.aligned
-    return "quadrant", cond.quadrant
 
 
 def action_rules(q: Questionnaire) -> Iterator[Found]:

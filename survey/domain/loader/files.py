@@ -4,29 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from survey.domain.loader.messages import _Parsed, _Translator
+from survey.domain.loader.messages import _Translator
 from survey.domain.loader.problems import (
     MAX_BYTES,
-    MAX_DEPTH,
     LoadedQuestionnaire,
     Position,
     Problem,
     QuestionnaireError,
 )
-from survey.domain.loader.yaml_reader import (
-    _LIBYAML_TOO_DEEP,
-    _Builder,
-    _pos,
-    _PureLoader,
-    _Refused,
-    _SafeLoader,
-    _syntax_problem,
-)
+from survey.domain.loader.yaml_reader import Parsed, read_positioned
 from survey.domain.model import Questionnaire
 from survey.domain.validate import validate
 
@@ -37,74 +26,15 @@ def _too_big(size: int) -> str:
     return f"the file is {size} bytes; questionnaire files must be at most 1 MiB"
 
 
-def _parse(text: str, filename: str) -> _Parsed:
+def _parse(text: str, filename: str) -> Parsed:
     """Safe YAML to plain data with positions, or QuestionnaireError."""
     if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         size = len(text.encode("utf-8", "surrogatepass"))
         raise QuestionnaireError([Problem(filename, 1, 1, _too_big(size))])
-    try:
-        return _compose(_SafeLoader, text, filename)
-    except _LibyamlTooDeep as too_deep:
-        raise _place_deep_nesting(text, filename, too_deep) from None
+    return read_positioned(text, filename)
 
 
-class _LibyamlTooDeep(Exception):
-    """libyaml refused the nesting before the project's own check could place it."""
-
-    def __init__(self, index: int, position: Position) -> None:
-        super().__init__(_LIBYAML_TOO_DEEP)
-        self.index = index
-        self.position = position
-
-
-def _place_deep_nesting(text: str, filename: str, too_deep: _LibyamlTooDeep) -> QuestionnaireError:
-    """The project's own depth problem for a file libyaml found too deep.
-
-    libyaml's limit is far above MAX_DEPTH, so the project's check fires inside the text
-    libyaml had read; only that part is read again, with PyYAML's parser, to place it.
-    """
-    try:
-        _compose(_PureLoader, text[: too_deep.index], filename)
-    except QuestionnaireError as error:
-        if error.problems and error.problems[0].message.startswith("the file nests deeper"):
-            return error
-    message = f"the file nests deeper than {MAX_DEPTH} levels"
-    return QuestionnaireError([Problem(filename, *too_deep.position, message)])
-
-
-def _compose(loader_class: Any, text: str, filename: str) -> _Parsed:
-    """Compose and build the file with one kind of loader."""
-
-    def fail(position: Position, message: str) -> QuestionnaireError:
-        return QuestionnaireError([Problem(filename, *position, message)])
-
-    builder = _Builder()
-    loader = loader_class(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            raise fail((1, 1), "the file is empty")
-        data = builder.build(root, (), _pos(root.start_mark))
-    except _Refused as refused:
-        raise fail(refused.position, refused.message) from None
-    except yaml.MarkedYAMLError as error:
-        if (error.problem or "").startswith(_LIBYAML_TOO_DEEP):
-            mark = error.problem_mark
-            index, position = (mark.index, _pos(mark)) if mark is not None else (0, (1, 1))
-            raise _LibyamlTooDeep(index, position) from None
-        raise fail(*_syntax_problem(error, text)) from None
-    except yaml.YAMLError as error:
-        raise fail((1, 1), f"YAML: {error}") from None
-    except RecursionError:
-        raise fail((1, 1), f"the file nests deeper than {MAX_DEPTH} levels") from None
-    finally:
-        loader.dispose()
-    if builder.problems:
-        raise QuestionnaireError([Problem(filename, *p, m) for p, m in builder.problems])
-    return _Parsed(data, builder.positions)
-
-
-def _model(parsed: _Parsed, filename: str) -> Questionnaire:
+def _model(parsed: Parsed, filename: str) -> Questionnaire:
     """Validate the shape with pydantic, then the whole-file rules."""
     if not isinstance(parsed.data, dict):
         raise QuestionnaireError(
@@ -130,7 +60,7 @@ def _sorted(filename: str, found: list[tuple[Position, str]]) -> list[Problem]:
     return sorted(dict.fromkeys(problems), key=lambda p: (p.line, p.col))
 
 
-def _load(text: str, filename: str) -> tuple[Questionnaire, _Parsed]:
+def _load(text: str, filename: str) -> tuple[Questionnaire, Parsed]:
     parsed = _parse(text, filename)
     return _model(parsed, filename), parsed
 
@@ -169,7 +99,7 @@ def _read(path: Path) -> str:
         ) from None
 
 
-def _load_path(path: Path) -> tuple[LoadedQuestionnaire, _Parsed]:
+def _load_path(path: Path) -> tuple[LoadedQuestionnaire, Parsed]:
     text = _read(path)
     questionnaire, parsed = _load(text, str(path))
     return LoadedQuestionnaire(questionnaire, text, path), parsed

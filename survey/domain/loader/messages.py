@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -12,50 +11,11 @@ from pydantic_core import ErrorDetails
 
 from survey.domain import model
 from survey.domain.loader.problems import KEY, Position
+from survey.domain.loader.yaml_reader import Parsed
 from survey.domain.model import FieldError, Loc, did_you_mean
 
-
-@dataclass(frozen=True)
-class _Parsed:
-    """A file read into plain data, with the position of every key and value."""
-
-    data: Any
-    positions: dict[Loc, tuple[Position, Position]]
-
-    def position(self, path: Loc) -> Position:
-        """Where a path stands: its value, or its key when the path ends in ``[key]``."""
-        want_key = bool(path) and path[-1] == KEY
-        if want_key:
-            path = path[:-1]
-        while path not in self.positions and path:
-            path, want_key = path[:-1], False
-        key_pos, value_pos = self.positions.get(path, ((1, 1), (1, 1)))
-        return key_pos if want_key else value_pos
-
-    def at(self, path: Loc) -> Any:
-        value = self.data
-        for part in path:
-            value = value[part]
-        return value
-
-
-CONDITION_TAGS = {
-    cls.__name__: cls
-    for cls in (
-        model.DimensionBelow,
-        model.DimensionAtLeast,
-        model.BlindSpot,
-        model.HiddenStrength,
-        model.Aligned,
-        model.QuadrantIs,
-        model.LevelIs,
-        model.LevelBelow,
-        model.QuestionAnswered,
-        model.AllOf,
-        model.AnyOf,
-        model.NotCond,
-    )
-}
+#: Each condition class by its pydantic tag (its class name), as validation errors name it.
+CONDITION_TAGS = {cls.__name__: cls for cls in model.CONDITION_CLASSES}
 
 
 def _fields(cls: type[BaseModel]) -> list[str]:
@@ -66,7 +26,7 @@ def _fields(cls: type[BaseModel]) -> list[str]:
 ALL_CONDITION_KEYS = sorted({key for cls in CONDITION_TAGS.values() for key in _fields(cls)})
 
 
-def _walk(parsed: _Parsed, loc: tuple[int | str, ...]) -> tuple[Loc, list[str], str | None]:
+def _walk(parsed: Parsed, loc: tuple[int | str, ...]) -> tuple[Loc, list[str], str | None]:
     """Follow a pydantic `loc` through the data.
 
     Returns the path reached, the segments that were not found (a missing field, or union
@@ -92,7 +52,7 @@ def _walk(parsed: _Parsed, loc: tuple[int | str, ...]) -> tuple[Loc, list[str], 
     return tuple(path), rest, form
 
 
-def _describe(parsed: _Parsed, path: Loc) -> tuple[list[str], Loc]:
+def _describe(parsed: Parsed, path: Loc) -> tuple[list[str], Loc]:
     """Name the pieces along a path ("section 'x'", "question 'y'") and the rest of the path."""
     names: list[str] = []
     consumed = 0
@@ -274,7 +234,7 @@ def _shown(value: Any) -> str:
 class _Translator:
     """Turn pydantic errors into (position, message), one per real mistake."""
 
-    def __init__(self, parsed: _Parsed) -> None:
+    def __init__(self, parsed: Parsed) -> None:
         self.parsed = parsed
 
     def translate(self, errors: Iterable[ErrorDetails]) -> list[tuple[Position, str]]:

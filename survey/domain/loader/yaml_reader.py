@@ -1,8 +1,14 @@
-"""Plain YAML with the position of every key and value, refusing what could cost time or memory."""
+"""Plain YAML with the position of every key and value, refusing what could cost time or memory.
+
+Questionnaire files and answers files are both read here (:func:`read_positioned`), so a
+mistake in either comes back as ``FILE:LINE:COL: message``. What each kind of file may hold
+beyond plain values (aliases, how many values, how long a number) is its :class:`ReadRules`.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, cast
 
 import yaml
@@ -10,8 +16,59 @@ from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
-from survey.domain.loader.problems import MAX_DEPTH, MAX_NODES, Position
+from survey.domain.loader.problems import (
+    KEY,
+    MAX_DEPTH,
+    MAX_NODES,
+    Position,
+    Problem,
+    QuestionnaireError,
+)
 from survey.domain.model import Loc
+
+
+@dataclass(frozen=True)
+class ReadRules:
+    """What one kind of file may hold, beyond plain YAML's values, and how it is named."""
+
+    #: The file as messages name it: "a questionnaire holds only text, numbers ...".
+    holds: str
+    #: Aliases (``*name``) are refused where they stand with this message, when it is set;
+    #: otherwise they are expanded under the `max_nodes` budget.
+    refuse_aliases: str | None = None
+    max_nodes: int = MAX_NODES
+    #: Whole numbers with more digits are refused where they stand, before conversion.
+    max_digits: int | None = None
+    long_number: str = "the number is too long"
+    #: The problem an empty file is; None reads an empty file as no value at all.
+    empty_file: str | None = "the file is empty"
+
+
+QUESTIONNAIRE_RULES = ReadRules("a questionnaire")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A file read into plain data, with the position of every key and value."""
+
+    data: Any
+    positions: dict[Loc, tuple[Position, Position]]
+
+    def position(self, path: Loc) -> Position:
+        """Where a path stands: its value, or its key when the path ends in ``[key]``."""
+        want_key = bool(path) and path[-1] == KEY
+        if want_key:
+            path = path[:-1]
+        while path not in self.positions and path:
+            path, want_key = path[:-1], False
+        key_pos, value_pos = self.positions.get(path, ((1, 1), (1, 1)))
+        return key_pos if want_key else value_pos
+
+    def at(self, path: Loc) -> Any:
+        value = self.data
+        for part in path:
+            value = value[part]
+        return value
 
 
 class _Refused(Exception):
@@ -75,11 +132,17 @@ class _DepthCheckedComposer(Composer):
     MAX_DEPTH stops composing before it can exhaust the stack.
     """
 
+    #: Set by :func:`read_positioned` from the file's :class:`ReadRules`.
+    refuse_aliases: str | None = None
+
     def __init__(self) -> None:
         super().__init__()
         self._depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
+        if self.refuse_aliases is not None and self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
+            mark = self.peek_event().start_mark  # type: ignore[attr-defined]
+            raise _Refused(_pos(mark), self.refuse_aliases)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -118,9 +181,12 @@ else:  # PyYAML built without libyaml
     _SafeLoader = _PureLoader
 
 
-def _scalar(node: ScalarNode) -> Any:
+def _scalar(node: ScalarNode, rules: ReadRules) -> Any:
     """The value of a scalar; only the plain YAML types are allowed."""
     text = node.value
+    if node.tag == INT and rules.max_digits is not None:
+        if len(text.lstrip("+-")) > rules.max_digits:
+            raise _Refused(_pos(node.start_mark), rules.long_number)
     try:
         if node.tag == STR:
             return text
@@ -137,14 +203,14 @@ def _scalar(node: ScalarNode) -> Any:
             node.tag, "empty"
         )
         raise _Refused(_pos(node.start_mark), f"'{text}' is not {what}") from None
-    raise _forbidden_tag(node)
+    raise _forbidden_tag(node, rules)
 
 
-def _forbidden_tag(node: Node) -> _Refused:
+def _forbidden_tag(node: Node, rules: ReadRules) -> _Refused:
     tag = node.tag.replace("tag:yaml.org,2002:", "!!")
     return _Refused(
         _pos(node.start_mark),
-        f"the tag '{tag}' is not allowed: a questionnaire holds only text, numbers,"
+        f"the tag '{tag}' is not allowed: {rules.holds} holds only text, numbers,"
         " true/false, lists and 'key: value' mappings",
     )
 
@@ -155,7 +221,8 @@ class _Builder:
     Aliases are expanded here, under a budget, so a billion-laughs file stops early.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, rules: ReadRules = QUESTIONNAIRE_RULES) -> None:
+        self.rules = rules
         self.positions: dict[Loc, tuple[Position, Position]] = {}
         self.problems: list[tuple[Position, str]] = []
         self._count = 0
@@ -167,7 +234,7 @@ class _Builder:
         self._visit(node)
         self.positions[path] = (key_pos, _pos(node.start_mark))
         if isinstance(node, ScalarNode):
-            return _scalar(node)
+            return _scalar(node, self.rules)
         if id(node) in self._open:
             raise _Refused(_pos(node.start_mark), "an alias refers to the list or mapping it is in")
         if len(path) > MAX_DEPTH:
@@ -181,7 +248,7 @@ class _Builder:
                 ]
             if isinstance(node, MappingNode) and node.tag == MAP:
                 return self._mapping(node, path)
-            raise _forbidden_tag(node)
+            raise _forbidden_tag(node, self.rules)
         finally:
             self._open.discard(id(node))
 
@@ -190,11 +257,11 @@ class _Builder:
             self._aliased = True
         self._seen.add(id(node))
         self._count += 1
-        if self._count > MAX_NODES:
+        if self._count > self.rules.max_nodes:
             why = "too many aliases: they expand" if self._aliased else "the file expands"
             raise _Refused(
                 _pos(node.start_mark),
-                f"{why} to more than {MAX_NODES} values; write the content out instead",
+                f"{why} to more than {self.rules.max_nodes} values; write the content out instead",
             )
 
     def _mapping(self, node: MappingNode, path: Loc) -> dict[Any, Any]:
@@ -225,7 +292,7 @@ class _Builder:
                 (position, "merge keys ('<<') are not supported; write the keys out")
             )
             return None
-        return _scalar(node)
+        return _scalar(node, self.rules)
 
 
 _SYNTAX_HINTS = {
@@ -254,3 +321,75 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[Position, s
                 message += f" at line {error.context_mark.line + 1}"
             message += ")"
     return position, message
+
+
+def read_positioned(text: str, filename: str, rules: ReadRules = QUESTIONNAIRE_RULES) -> Parsed:
+    """Safe YAML to plain data with positions; QuestionnaireError says where it is not.
+
+    The caller checks the size first: each kind of file has its own limit and words for it.
+    """
+    try:
+        return _compose(_SafeLoader, text, filename, rules)
+    except _LibyamlTooDeep as too_deep:
+        raise _place_deep_nesting(text, filename, rules, too_deep) from None
+
+
+class _LibyamlTooDeep(Exception):
+    """libyaml refused the nesting before the project's own check could place it."""
+
+    def __init__(self, index: int, position: Position) -> None:
+        super().__init__(_LIBYAML_TOO_DEEP)
+        self.index = index
+        self.position = position
+
+
+def _place_deep_nesting(
+    text: str, filename: str, rules: ReadRules, too_deep: _LibyamlTooDeep
+) -> QuestionnaireError:
+    """The project's own depth problem for a file libyaml found too deep.
+
+    libyaml's limit is far above MAX_DEPTH, so the project's check fires inside the text
+    libyaml had read; only that part is read again, with PyYAML's parser, to place it.
+    """
+    try:
+        _compose(_PureLoader, text[: too_deep.index], filename, rules)
+    except QuestionnaireError as error:
+        if error.problems and error.problems[0].message.startswith("the file nests deeper"):
+            return error
+    message = f"the file nests deeper than {MAX_DEPTH} levels"
+    return QuestionnaireError([Problem(filename, *too_deep.position, message)])
+
+
+def _compose(loader_class: Any, text: str, filename: str, rules: ReadRules) -> Parsed:
+    """Compose and build the file with one kind of loader."""
+
+    def fail(position: Position, message: str) -> QuestionnaireError:
+        return QuestionnaireError([Problem(filename, *position, message)])
+
+    builder = _Builder(rules)
+    loader = loader_class(text)
+    loader.refuse_aliases = rules.refuse_aliases
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            if rules.empty_file is None:
+                return Parsed(None, {})
+            raise fail((1, 1), rules.empty_file)
+        data = builder.build(root, (), _pos(root.start_mark))
+    except _Refused as refused:
+        raise fail(refused.position, refused.message) from None
+    except yaml.MarkedYAMLError as error:
+        if (error.problem or "").startswith(_LIBYAML_TOO_DEEP):
+            mark = error.problem_mark
+            index, position = (mark.index, _pos(mark)) if mark is not None else (0, (1, 1))
+            raise _LibyamlTooDeep(index, position) from None
+        raise fail(*_syntax_problem(error, text)) from None
+    except yaml.YAMLError as error:
+        raise fail((1, 1), f"YAML: {error}") from None
+    except RecursionError:
+        raise fail((1, 1), f"the file nests deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+    if builder.problems:
+        raise QuestionnaireError([Problem(filename, *p, m) for p, m in builder.problems])
+    return Parsed(data, builder.positions)

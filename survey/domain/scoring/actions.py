@@ -9,14 +9,11 @@ from typing import Any
 from survey.domain.kinds import kind_of
 from survey.domain.model import (
     PARTIES,
-    Aligned,
     AllOf,
     AnyOf,
-    BlindSpot,
     Condition,
     DimensionAtLeast,
     DimensionBelow,
-    HiddenStrength,
     LevelBelow,
     LevelIs,
     NotCond,
@@ -26,7 +23,7 @@ from survey.domain.model import (
     Question,
     QuestionAnswered,
     Questionnaire,
-    Status,
+    StatusCondition,
 )
 from survey.domain.scoring.results import DimensionResult, SuggestedAction, _num, _r
 
@@ -125,14 +122,8 @@ def _status_words(facts: _Facts, result: DimensionResult) -> str:
     return "aligned"
 
 
-def _status_condition(facts: _Facts, cond: BlindSpot | HiddenStrength | Aligned) -> _Verdict:
-    wanted: Status
-    if isinstance(cond, BlindSpot):
-        wanted, dimension = "blind_spot", cond.blind_spot
-    elif isinstance(cond, HiddenStrength):
-        wanted, dimension = "hidden_strength", cond.hidden_strength
-    else:
-        wanted, dimension = "aligned", cond.aligned
+def _status_condition(facts: _Facts, cond: StatusCondition) -> _Verdict:
+    wanted, (_, dimension) = cond.STATUS, cond.named_dimension()
     result = facts.dimensions[dimension]
     if result.gap is None or result.vendor is None or result.client is None:
         missing = " and ".join(facts.org(p) for p in PARTIES if result.score(p) is None)
@@ -267,7 +258,7 @@ def _judge(facts: _Facts, cond: Condition) -> _Verdict:
         inner = _judge(facts, cond.not_)
         named = tuple(condition_dimensions(cond.not_)) if not inner.held else ()
         return _Verdict(not inner.held, inner.because, named)
-    verdict = _JUDGES[type(cond)](facts, cond)
+    verdict = _JUDGES[cond.JUDGED_AS](facts, cond)
     name = _named_dimension(cond)
     if verdict.held and name is not None:
         return _Verdict(True, verdict.because, (name,))
@@ -279,16 +270,14 @@ def _ranks(parts: Iterable[_Verdict]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for part in parts for name in part.ranked_by))
 
 
-_JUDGES: dict[type, Callable[[_Facts, Any], _Verdict]] = {
-    DimensionBelow: _dimension_condition,
-    DimensionAtLeast: _dimension_condition,
-    BlindSpot: _status_condition,
-    HiddenStrength: _status_condition,
-    Aligned: _status_condition,
-    QuadrantIs: _quadrant_condition,
-    LevelIs: _level_condition,
-    LevelBelow: _level_condition,
-    QuestionAnswered: _question_condition,
+#: The judge for each kind a condition class says it is (its ``JUDGED_AS``); all / any /
+#: not are judged by :func:`_judge` itself.
+_JUDGES: dict[str, Callable[[_Facts, Any], _Verdict]] = {
+    "dimension": _dimension_condition,
+    "status": _status_condition,
+    "quadrant": _quadrant_condition,
+    "level": _level_condition,
+    "question": _question_condition,
 }
 
 
@@ -314,17 +303,8 @@ def condition_dimensions(cond: Condition) -> list[str]:
 
 
 def _named_dimension(cond: Condition) -> str | None:
-    if isinstance(cond, DimensionBelow | DimensionAtLeast):
-        return cond.dimension
-    if isinstance(cond, BlindSpot):
-        return cond.blind_spot
-    if isinstance(cond, HiddenStrength):
-        return cond.hidden_strength
-    if isinstance(cond, Aligned):
-        return cond.aligned
-    if isinstance(cond, QuadrantIs):
-        return cond.quadrant
-    return None
+    named = cond.named_dimension()
+    return named[1] if named else None
 
 
 def _actions(facts: _Facts) -> tuple[SuggestedAction, ...]:
