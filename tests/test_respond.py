@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import MadeReview, Persona
+from factories import MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse

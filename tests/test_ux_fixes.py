@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MadeRespondent, MadeReview, Persona
+from factories import MadeRespondent, MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -177,19 +177,16 @@ def test_closed_page_links_to_the_results(
 
 def test_vendor_review_page_shows_the_client_results_url(
     app: Flask,
-    client: FlaskClient,
+    vendor_client: FlaskClient,
     review: MadeReview,
-    vendor_a: Persona,
-    login: Callable[[FlaskClient, Persona], None],
 ) -> None:
-    login(client, vendor_a)
     url = f"http://localhost/r/{review.results_token}/results"
-    html = _text(client, f"/reviews/{review.public_id}")
+    html = _text(vendor_client, f"/reviews/{review.public_id}")
     assert f'id="results-link" value="{url}" readonly' in html
     assert 'data-copy-target="results-link" hidden' in html
     with app.test_request_context():
         links.revoke_link(db.session.get(Review, review.id), "results")
-    html = _text(client, f"/reviews/{review.public_id}")
+    html = _text(vendor_client, f"/reviews/{review.public_id}")
     assert 'id="results-link" value' not in html and "The results link was revoked" in html
 
 
@@ -275,10 +272,8 @@ def _answers_cell(html: str, name: str) -> str:
 
 
 def test_not_applicable_counts_and_hidden_follow_ups_do_not(
-    client: FlaskClient,
+    vendor_client: FlaskClient,
     review: MadeReview,
-    vendor_a: Persona,
-    login: Callable[[FlaskClient, Persona], None],
     make_respondent: Callable[..., MadeRespondent],
 ) -> None:
     everything = {**CLIENT_ANSWERS, "knows-priorities": "Don't know", "more-valued": "More"}
@@ -286,8 +281,7 @@ def test_not_applicable_counts_and_hidden_follow_ups_do_not(
     follow_up = {**everything, "last-contacts": ["Firefighting"], "firefight-cause": "Outage"}
     make_respondent(review, "client", name="Kei", answers=follow_up)
     make_respondent(review, "client", name="Ren", answers={"recommend": 8})
-    login(client, vendor_a)
-    html = _text(client, f"/reviews/{review.public_id}")
+    html = _text(vendor_client, f"/reviews/{review.public_id}")
     # 6 always-asked questions; "Don't know" is an answer; the hidden follow-ups are not asked
     assert _answers_cell(html, "Hiro") == "6 of 6"
     assert _answers_cell(html, "Kei") == "7 of 7"  # the firefighting follow-up appeared
@@ -295,15 +289,16 @@ def test_not_applicable_counts_and_hidden_follow_ups_do_not(
 
 
 def test_vendor_panel_and_welcome_page_give_the_same_question_count(
-    client: FlaskClient,
+    vendor_client: FlaskClient,
     review: MadeReview,
-    vendor_a: Persona,
-    login: Callable[[FlaskClient, Persona], None],
 ) -> None:
-    assert "6 questions, and up to 2 follow-ups" in _text(client, f"/r/{review.client_token}")
-    assert "4 questions, and up to 1 follow-up " in _text(client, f"/r/{review.vendor_token}")
-    login(client, vendor_a)
-    html = _text(client, f"/reviews/{review.public_id}")
+    assert "6 questions, and up to 2 follow-ups" in _text(
+        vendor_client, f"/r/{review.client_token}"
+    )
+    assert "4 questions, and up to 1 follow-up " in _text(
+        vendor_client, f"/r/{review.vendor_token}"
+    )
+    html = _text(vendor_client, f"/reviews/{review.public_id}")
     assert "6 questions, and up to 2 follow-ups, about 4 minutes" in html
     assert "4 questions, and up to 1 follow-up, about 2 minutes" in html
 
@@ -311,11 +306,8 @@ def test_vendor_panel_and_welcome_page_give_the_same_question_count(
 # --- 4. starting and closing a review -----------------------------------------------------------
 
 
-def test_new_review_form_describes_each_questionnaire(
-    client: FlaskClient, vendor_a: Persona, login: Callable[[FlaskClient, Persona], None]
-) -> None:
-    login(client, vendor_a)
-    html = _text(client, "/reviews/new")
+def test_new_review_form_describes_each_questionnaire(vendor_client: FlaskClient) -> None:
+    html = _text(vendor_client, "/reviews/new")
     assert '<option selected value="vendor-value-review">' in html
     assert '<option selected value="quarterly-pulse">' not in html
     pulse = re.search(r'<li id="about-quarterly-pulse">(.*?)</li>', html, re.S)
@@ -324,21 +316,18 @@ def test_new_review_form_describes_each_questionnaire(
     assert re.search(r"\d+ questions for your team", pulse.group(1))
     assert '<p class="hint">' in flagship.group(1)  # its summary
     # repeating a review still preselects that review's questionnaire
-    repeat = _text(client, "/reviews/new?questionnaire=quarterly-pulse")
+    repeat = _text(vendor_client, "/reviews/new?questionnaire=quarterly-pulse")
     assert '<option selected value="quarterly-pulse">' in repeat
 
 
 def test_close_collection_asks_first(
     app: Flask,
-    client: FlaskClient,
+    vendor_client: FlaskClient,
     review: MadeReview,
-    vendor_a: Persona,
-    login: Callable[[FlaskClient, Persona], None],
 ) -> None:
-    login(client, vendor_a)
     close = f"/reviews/{review.public_id}/close"
-    assert f'href="{close}"' in _text(client, f"/reviews/{review.public_id}")
-    html = _text(client, close)
+    assert f'href="{close}"' in _text(vendor_client, f"/reviews/{review.public_id}")
+    html = _text(vendor_client, close)
     assert "Close collection?" in html
     assert "Respondents can't change answers" in html
     assert re.search(
@@ -348,10 +337,10 @@ def test_close_collection_asks_first(
     )
     with app.app_context():
         assert db.session.get(Review, review.id).status == "open"  # a GET changes nothing
-    assert client.post(close).status_code == 302
+    assert vendor_client.post(close).status_code == 302
     with app.app_context():
         assert db.session.get(Review, review.id).status == "closed"
-    assert client.get(close).location == f"/reviews/{review.public_id}"  # nothing to confirm
+    assert vendor_client.get(close).location == f"/reviews/{review.public_id}"  # nothing to confirm
 
 
 def test_close_still_needs_csrf(

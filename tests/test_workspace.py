@@ -20,9 +20,8 @@ FLAGSHIP = "vendor-value-review"
 
 
 @pytest.fixture
-def acme(client: FlaskClient, vendor_a: Any, login: Callable) -> Any:
+def acme(vendor_client: FlaskClient, vendor_a: Any) -> Any:
     """Vendor A, logged in on `client`."""
-    login(client, vendor_a)
     return vendor_a
 
 
