@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from factories import FLAGSHIP, PASSWORD, MadeRespondent, MadeReview, Persona, persona_of
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
@@ -77,70 +77,9 @@ def runner(app: Flask) -> FlaskCliRunner:
 # --- personas and factories --------------------------------------------------------------
 #
 # Factories are fixtures that return plain callables. Each call opens its own app context
-# and returns a frozen snapshot (ids, names, raw tokens) rather than an ORM object, so a
-# test never holds an object bound to a closed session. Query the database inside
-# `with app.app_context():` when a test needs the live rows.
-
-PASSWORD = "correct horse battery"
-FLAGSHIP = "vendor-value-review"
-
-
-@dataclass(frozen=True)
-class Persona:
-    """A vendor user as tests need it: who, of which organisation, and how to log in."""
-
-    id: int
-    public_id: str
-    email: str
-    password: str
-    name: str
-    organisation_id: int
-    organisation: str
-
-
-@dataclass(frozen=True)
-class MadeReview:
-    """A started review: its ids and the raw tokens of its links (vendor, client, results)."""
-
-    id: int
-    public_id: str
-    client_name: str
-    tokens: dict[str, str]
-
-    @property
-    def vendor_token(self) -> str:
-        return self.tokens["vendor"]
-
-    @property
-    def client_token(self) -> str:
-        return self.tokens["client"]
-
-    @property
-    def results_token(self) -> str:
-        """The client's results link (its own, apart from the survey links)."""
-        return self.tokens["results"]
-
-
-@dataclass(frozen=True)
-class MadeRespondent:
-    """A respondent started through a shared link, with the raw resume token."""
-
-    id: int
-    public_id: str
-    party: str
-    resume_token: str
-
-
-def _persona(user: User) -> Persona:
-    return Persona(
-        id=user.id,
-        public_id=user.public_id,
-        email=user.email,
-        password=PASSWORD,
-        name=user.name,
-        organisation_id=user.organisation_id,
-        organisation=user.organisation.name,
-    )
+# and returns a frozen snapshot of tests/factories.py (ids, names, raw tokens) rather than
+# an ORM object, so a test never holds an object bound to a closed session. Query the
+# database inside `with app.app_context():` when a test needs the live rows.
 
 
 @pytest.fixture
@@ -167,7 +106,7 @@ def make_user(app: Flask) -> Callable[..., Persona]:
                 user = auth_ops.create_account(org_name, name, email, password)
             else:
                 user = auth_ops.add_user(org, name, email, password)
-            return _persona(user)
+            return persona_of(user)
 
     return make
 
@@ -181,6 +120,15 @@ def login() -> Callable[[FlaskClient, Persona], None]:
         assert response.status_code == 302, response.get_data(as_text=True)
 
     return do_login
+
+
+@pytest.fixture
+def vendor_client(
+    client: FlaskClient, login: Callable[..., None], vendor_a: Persona
+) -> FlaskClient:
+    """The test client, logged in as vendor A (Dana of Acme Analytics) through the login form."""
+    login(client, vendor_a)
+    return client
 
 
 @pytest.fixture

@@ -110,11 +110,8 @@ def test_login_and_logout(client: FlaskClient, vendor_a: Any) -> None:
     assert client.get("/").status_code == 302
 
 
-def test_session_keeps_public_id_not_primary_key(
-    client: FlaskClient, vendor_a: Any, login: Callable
-) -> None:
-    login(client, vendor_a)
-    with client.session_transaction() as session:
+def test_session_keeps_public_id_not_primary_key(vendor_client: FlaskClient, vendor_a: Any) -> None:
+    with vendor_client.session_transaction() as session:
         assert session["_user_id"] == f"{vendor_a.public_id}.1"  # and the session version
 
 
@@ -155,10 +152,9 @@ def test_login_never_redirects_to_another_site(client: FlaskClient, vendor_a: An
 
 
 def test_invitation_joins_the_same_organisation(
-    app: Flask, client: FlaskClient, vendor_a: Any, login: Callable
+    app: Flask, vendor_client: FlaskClient, vendor_a: Any
 ) -> None:
-    login(client, vendor_a)
-    page = client.post("/team", data={"email": "sam@acme.example"}).get_data(as_text=True)
+    page = vendor_client.post("/team", data={"email": "sam@acme.example"}).get_data(as_text=True)
     assert "Invitation for sam@acme.example created" in page
     link = page.split('id="invite-link" value="')[1].split('"')[0]
     path = link.removeprefix("http://localhost")
@@ -168,7 +164,7 @@ def test_invitation_joins_the_same_organisation(
         assert stored is not None
         assert stored.token_hash == hash_token(path.removeprefix("/invite/"))
         assert path.removeprefix("/invite/") not in stored.token_hash
-    client.post("/logout")
+    vendor_client.post("/logout")
 
     invited = app.test_client()
     assert "Join Acme Analytics" in invited.get(path).get_data(as_text=True)
@@ -192,12 +188,11 @@ def test_unknown_invitation_is_not_found(client: FlaskClient) -> None:
 
 
 def test_an_invitation_says_nothing_of_accounts_elsewhere(
-    app: Flask, client: FlaskClient, vendor_a: Any, vendor_b: Any, login: Callable
+    app: Flask, vendor_client: FlaskClient, vendor_a: Any, vendor_b: Any
 ) -> None:
     """Inviting bill@initech answers as for anyone; accepting makes nothing, and says so
     in the same words as for a new account. Only one's own team is named (it is listed)."""
-    login(client, vendor_a)
-    page = client.post("/team", data={"email": vendor_b.email}).get_data(as_text=True)
+    page = vendor_client.post("/team", data={"email": vendor_b.email}).get_data(as_text=True)
     assert f"Invitation for {vendor_b.email} created" in page
     link = page.split('id="invite-link" value="')[1].split('"')[0]
     path = link.removeprefix("http://localhost")
@@ -209,17 +204,16 @@ def test_an_invitation_says_nothing_of_accounts_elsewhere(
         bill = db.session.scalar(sa.select(User).where(User.email == vendor_b.email))
         assert bill is not None and bill.organisation.name == "Initech"
     assert app.test_client().get(path).status_code == 404  # used up all the same
-    own = client.post("/team", data={"email": vendor_a.email}).get_data(as_text=True)
+    own = vendor_client.post("/team", data={"email": vendor_a.email}).get_data(as_text=True)
     assert f"{vendor_a.email} is already in your team." in own
     assert 'id="invite-link"' not in own
 
 
 def test_team_lists_only_own_organisation(
-    client: FlaskClient, make_user: Callable, vendor_a: Any, vendor_b: Any, login: Callable
+    vendor_client: FlaskClient, make_user: Callable, vendor_b: Any
 ) -> None:
     colleague = make_user("Acme Analytics", name="Colleague Carla")
-    login(client, vendor_a)
-    page = client.get("/team").get_data(as_text=True)
+    page = vendor_client.get("/team").get_data(as_text=True)
     assert colleague.name in page
     assert vendor_b.email not in page
 

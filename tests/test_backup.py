@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import Persona
+from factories import Persona
 from flask import Flask
 
 from survey.extensions import db

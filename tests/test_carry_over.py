@@ -24,11 +24,8 @@ NEXT = date.today() + timedelta(days=40)
 
 
 @pytest.fixture
-def old_review(
-    app: Flask, client: FlaskClient, vendor_a: Any, login: Callable, make_review: Callable
-) -> Any:
+def old_review(app: Flask, vendor_client: FlaskClient, vendor_a: Any, make_review: Callable) -> Any:
     """A review of Globex with a plan: two open items with history, one done, one declined."""
-    login(client, vendor_a)
     made = make_review(vendor_a)
     with app.app_context():
         review = db.session.get(Review, made.id)

@@ -294,14 +294,11 @@ def test_disclosure_rules() -> None:
 # --- choosing, showing and locking the setting ------------------------------------------------
 
 
-def test_new_review_form_takes_the_setting(
-    app: Flask, client: FlaskClient, login: Any, vendor_a: Any
-) -> None:
-    login(client, vendor_a)
-    form = client.get("/reviews/new").get_data(as_text=True)
+def test_new_review_form_takes_the_setting(app: Flask, vendor_client: FlaskClient) -> None:
+    form = vendor_client.get("/reviews/new").get_data(as_text=True)
     assert 'name="names_to_other_side"' in form and 'name="anonymity_threshold"' in form
     data = {"questionnaire": "vendor-value-review", "client_name": "Globex"}
-    done = client.post(
+    done = vendor_client.post(
         "/reviews/new", data={**data, "names_to_other_side": "y", "anonymity_threshold": "5"}
     )
     assert done.status_code == 302
@@ -309,18 +306,17 @@ def test_new_review_form_takes_the_setting(
         review = db.session.scalar(sa.select(Review))
         assert review is not None
         assert (review.names_to_other_side, review.anonymity_threshold) == (True, 5)
-    page = text_of(client.get(done.headers["Location"]).get_data(as_text=True))
+    page = text_of(vendor_client.get(done.headers["Location"]).get_data(as_text=True))
     assert "Acme Analytics and Globex see each other's names and roles" in page
     assert "Anonymity threshold: 5." in page
 
 
 @pytest.mark.parametrize("threshold", ["0", "11", "three", "<script>alert(1)</script>"])
 def test_new_review_refuses_a_threshold_out_of_bounds(
-    app: Flask, client: FlaskClient, login: Any, vendor_a: Any, threshold: str
+    app: Flask, vendor_client: FlaskClient, threshold: str
 ) -> None:
-    login(client, vendor_a)
     data = {"questionnaire": "vendor-value-review", "client_name": "Globex"}
-    refused = client.post("/reviews/new", data={**data, "anonymity_threshold": threshold})
+    refused = vendor_client.post("/reviews/new", data={**data, "anonymity_threshold": threshold})
     assert refused.status_code == 200
     html = refused.get_data(as_text=True)
     assert "Not a valid choice" in html or "Invalid Choice" in html
@@ -331,24 +327,22 @@ def test_new_review_refuses_a_threshold_out_of_bounds(
 
 def test_setting_is_editable_until_someone_answers_then_locked(
     app: Flask,
-    client: FlaskClient,
-    login: Any,
+    vendor_client: FlaskClient,
     vendor_a: Any,
     make_review: Any,
     make_respondent: Any,
 ) -> None:
     review = make_review(vendor_a)
-    login(client, vendor_a)
     url = f"/reviews/{review.public_id}/confidentiality"
-    saved = client.post(url, data={"confidentiality-anonymity_threshold": "4"})
+    saved = vendor_client.post(url, data={"confidentiality-anonymity_threshold": "4"})
     assert saved.status_code == 302
     assert "Until at least 4 people at Globex" in text_of(
         app.test_client().get(f"/r/{review.client_token}").get_data(as_text=True)
     )
-    refused = client.post(url, data={"confidentiality-anonymity_threshold": "99"})
+    refused = vendor_client.post(url, data={"confidentiality-anonymity_threshold": "99"})
     assert refused.status_code == 400
     make_respondent(review, "client")  # started: gave a name under the welcome page's promise
-    locked = client.post(
+    locked = vendor_client.post(
         url,
         data={
             "confidentiality-anonymity_threshold": "1",
@@ -386,8 +380,7 @@ def test_unnamed_people_are_someone_at_their_organisation_everywhere(
 
 def test_vendor_review_page_names_the_clients_people_only_as_the_setting_says(
     app: Flask,
-    client: FlaskClient,
-    login: Any,
+    vendor_client: FlaskClient,
     vendor_a: Any,
     make_review: Any,
     make_respondent: Any,
@@ -396,11 +389,10 @@ def test_vendor_review_page_names_the_clients_people_only_as_the_setting_says(
     for review in (hidden, shown):
         make_respondent(review, "client", name="Hiro Zendaya", role="Crole Gamma")
         make_respondent(review, "vendor", name="Vera Quillfeather", role="Vrole Alpha")
-    login(client, vendor_a)
-    page = text_of(client.get(f"/reviews/{hidden.public_id}").get_data(as_text=True))
+    page = text_of(vendor_client.get(f"/reviews/{hidden.public_id}").get_data(as_text=True))
     assert "Hiro Zendaya" not in page and "Crole Gamma" not in page
     assert "someone at Globex" in page and "Vera Quillfeather Vrole Alpha" in page
-    page = text_of(client.get(f"/reviews/{shown.public_id}").get_data(as_text=True))
+    page = text_of(vendor_client.get(f"/reviews/{shown.public_id}").get_data(as_text=True))
     assert "Hiro Zendaya Crole Gamma" in page
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MadeRespondent, MadeReview, Persona
+from factories import MadeRespondent, MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from test_hardening import redis_url  # noqa: F401  (a fixture: a throw-away redis-server)
@@ -122,12 +122,10 @@ def _review_page(client: FlaskClient, review: MadeReview, **headers: str) -> str
 
 @pytest.fixture
 def review(
-    client: FlaskClient,
+    vendor_client: FlaskClient,
     vendor_a: Persona,
-    login: Callable[[FlaskClient, Persona], None],
     make_review: Callable[..., MadeReview],
 ) -> MadeReview:
-    login(client, vendor_a)
     return make_review(vendor_a)
 
 

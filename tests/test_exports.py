@@ -45,10 +45,9 @@ def without_reasons(numbers: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_json_export_is_an_answers_file_that_scores_like_the_page(
-    app: Flask, client: FlaskClient, login: Any, vendor_a: Any, scored: Any, tmp_path: Path
+    app: Flask, vendor_client: FlaskClient, scored: Any, tmp_path: Path
 ) -> None:
-    login(client, vendor_a)
-    response = client.get(f"/reviews/{scored.public_id}/results/export.json")
+    response = vendor_client.get(f"/reviews/{scored.public_id}/results/export.json")
     assert response.mimetype == "application/json"
     assert "attachment" in response.headers["Content-Disposition"]
     document = json.loads(response.get_data(as_text=True))
@@ -68,8 +67,7 @@ def test_json_export_is_an_answers_file_that_scores_like_the_page(
 
 def test_csv_has_every_submitted_answer_and_neutralises_formulas(
     app: Flask,
-    client: FlaskClient,
-    login: Any,
+    vendor_client: FlaskClient,
     vendor_a: Any,
     make_review: Any,
     make_respondent: Any,
@@ -87,8 +85,7 @@ def test_csv_has_every_submitted_answer_and_neutralises_formulas(
         submit=True,
     )
     make_respondent(review, "client", name="Draft Person", answers=base)  # not submitted
-    login(client, vendor_a)
-    response = client.get(f"/reviews/{review.public_id}/results/answers.csv")
+    response = vendor_client.get(f"/reviews/{review.public_id}/results/answers.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     key, header, body = rows[0], rows[1], rows[2:]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import MadeReview, Persona
+from factories import MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient
 from test_respond import QUESTIONNAIRE, answer_all_required, page, start, stored
@@ -195,16 +195,13 @@ def test_submit_with_database_gone_says_not_submitted_and_keeps_the_answers(
 
 def test_vendor_page_with_database_gone_is_a_503_not_a_500(
     app: Flask,
-    client: FlaskClient,
-    vendor_a: Persona,
-    login: Callable[[FlaskClient, Persona], None],
+    vendor_client: FlaskClient,
 ) -> None:
-    login(client, vendor_a)
     with database_gone(app):
-        response = client.get("/")
+        response = vendor_client.get("/")
     assert response.status_code == 503
     assert "cannot reach our database" in response.get_data(as_text=True)
-    assert client.get("/").status_code == 200  # and back once it is
+    assert vendor_client.get("/").status_code == 200  # and back once it is
 
 
 def test_autosave_with_database_gone_says_not_saved_in_json(

@@ -504,8 +504,7 @@ def test_pulse_example_reaches_committed(pulse: Questionnaire) -> None:
 
 def test_a_version_1_review_still_scores_and_renders_after_the_file_changed(
     app: Flask,
-    client: FlaskClient,
-    login: Callable[..., None],
+    vendor_client: FlaskClient,
     vendor_a: Any,
     make_review: Callable[..., Any],
     make_respondent: Callable[..., Any],
@@ -533,8 +532,7 @@ def test_a_version_1_review_still_scores_and_renders_after_the_file_changed(
         exported = parse_answers(export_json(row, "vendor"), "export.json", pinned)
         expected = score(pinned, load_answers(str(DEMO_V1), pinned)).to_dict()
         assert score(pinned, exported).to_dict()["levels"] == expected["levels"]
-    login(client, vendor_a)
-    page = client.get(f"/reviews/{review.public_id}/results")
+    page = vendor_client.get(f"/reviews/{review.public_id}/results")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Trust and reliability" in html  # a v1 dimension, gone from version 2
@@ -545,8 +543,7 @@ def test_a_version_1_review_still_scores_and_renders_after_the_file_changed(
 
 
 def test_the_demo_results_page_draws_the_deliberate_quadrant_cut(
-    client: FlaskClient,
-    login: Callable[..., None],
+    vendor_client: FlaskClient,
     vendor_a: Any,
     make_review: Callable[..., Any],
     make_respondent: Callable[..., Any],
@@ -559,7 +556,6 @@ def test_the_demo_results_page_draws_the_deliberate_quadrant_cut(
         for person in document[party]["respondents"]:
             answers = person["answers"]
             make_respondent(review, party, name=person.get("name"), answers=answers, submit=True)
-    login(client, vendor_a)
-    page = client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
+    page = vendor_client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
     assert "cut at importance 77.1 and score 60.0" in page
     assert "3. Business relevance: importance 91.7, score 54.2 — concentrate here." in page

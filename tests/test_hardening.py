@@ -33,7 +33,7 @@ from urllib.parse import unquote
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from conftest import PASSWORD, MadeRespondent, MadeReview, Persona
+from factories import PASSWORD, MadeRespondent, MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import given, settings
@@ -67,9 +67,8 @@ FLAGSHIP = "vendor-value-review"
 
 
 @pytest.fixture
-def acme(client: FlaskClient, vendor_a: Persona, login: Callable[..., None]) -> Persona:
+def acme(vendor_client: FlaskClient, vendor_a: Persona) -> Persona:
     """Vendor A, logged in on `client`."""
-    login(client, vendor_a)
     return vendor_a
 
 
@@ -578,15 +577,14 @@ def test_ending_a_session_ends_every_older_cookie_copies_included(
     assert elsewhere.get("/").status_code == 302
 
 
-def test_a_wrong_current_password_changes_nothing(
-    app: Flask, client: FlaskClient, vendor_a: Persona, login: Callable[..., None]
-) -> None:
-    login(client, vendor_a)
+def test_a_wrong_current_password_changes_nothing(app: Flask, vendor_client: FlaskClient) -> None:
     new = "a brand new password"
-    page = client.post("/account", data={"current": "wrong", "password": new, "confirm": new})
+    page = vendor_client.post(
+        "/account", data={"current": "wrong", "password": new, "confirm": new}
+    )
     assert page.status_code == 200
     assert "That is not your current password." in page.get_data(as_text=True)
-    assert client.get("/").status_code == 200
+    assert vendor_client.get("/").status_code == 200
 
 
 def test_session_lifetime_is_a_setting_of_days_without_a_visit(tmp_path: Path) -> None:
@@ -599,11 +597,10 @@ def test_session_lifetime_is_a_setting_of_days_without_a_visit(tmp_path: Path) -
 
 
 def test_a_session_ends_after_its_lifetime_without_a_visit(
-    app: Flask, client: FlaskClient, vendor_a: Persona, login: Callable[..., None]
+    app: Flask, vendor_client: FlaskClient
 ) -> None:
-    login(client, vendor_a)
     cookie = next(
-        h for h in client.get("/").headers.getlist("Set-Cookie") if h.startswith("session=")
+        h for h in vendor_client.get("/").headers.getlist("Set-Cookie") if h.startswith("session=")
     )
     expires = re.search(r"Expires=([^;]+)", cookie)
     assert expires  # a dated cookie, renewed on every visit
@@ -611,7 +608,7 @@ def test_a_session_ends_after_its_lifetime_without_a_visit(
     assert 13.9 < days <= 14
     app.permanent_session_lifetime = timedelta(seconds=1)
     time.sleep(2.1)
-    assert client.get("/").status_code == 302  # the signed cookie is older than allowed
+    assert vendor_client.get("/").status_code == 302  # the signed cookie is older than allowed
 
 
 # --- 7. no enumeration, and limits ------------------------------------------------------------

@@ -97,3 +97,14 @@ def test_only_the_reveal_rule_scores_a_review() -> None:
     # tests/test_reveal.py), so none can compute a result another way
     outside = {m for m, p in MODULES.items() if not m.startswith("survey.domain")}
     assert {m for m in outside if imports_score(MODULES[m])} == SCORERS
+
+
+def test_no_test_module_imports_conftest() -> None:
+    """Shared test types live in tests/factories.py; conftest.py only holds fixtures."""
+    tests = Path(__file__).resolve().parent
+    importing = [
+        path.name
+        for path in sorted(tests.glob("test_*.py"))
+        if "conftest" in {name.split(".")[0] for name in imported(path)}
+    ]
+    assert not importing

@@ -34,8 +34,7 @@ def _item(app: Flask, vendor_a: Any, review: Any) -> str:
 
 def test_a_comment_and_a_proposal_carry_the_name_given_and_it_is_remembered(
     app: Flask,
-    client: FlaskClient,
-    login: Any,
+    vendor_client: FlaskClient,
     vendor_a: Any,
     make_review: Any,
     make_respondent: Any,
@@ -52,8 +51,9 @@ def test_a_comment_and_a_proposal_carry_the_name_given_and_it_is_remembered(
     page = shared.get(base).get_data(as_text=True)
     assert 'value="Hiro K"' in page  # remembered: the next comment or proposal is signed too
     shared.post(f"{base}/propose", data={"propose-title": "Invite us", "propose-author_name": ""})
-    login(client, vendor_a)
-    vendor_page = _words(client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True))
+    vendor_page = _words(
+        vendor_client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
+    )
     assert "Make it monthly Hiro K," in vendor_page
     assert "Hiro K commented" in vendor_page
     assert "Proposed by the client (someone at Globex)" in vendor_page
@@ -84,8 +84,7 @@ def test_a_name_too_long_is_refused_and_the_comment_kept_out(
 
 def test_hostile_names_stay_text_on_both_sides(
     app: Flask,
-    client: FlaskClient,
-    login: Any,
+    vendor_client: FlaskClient,
     vendor_a: Any,
     make_review: Any,
     make_respondent: Any,
@@ -100,10 +99,9 @@ def test_hostile_names_stay_text_on_both_sides(
             f"{base}/plan/{item_id}/comment",
             data={f"c-{item_id}-text": "Signed", f"c-{item_id}-author_name": name},
         )
-    login(client, vendor_a)
     pages = {
         "client": shared.get(base).get_data(as_text=True),
-        "vendor": client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True),
+        "vendor": vendor_client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True),
     }
     for where, html in pages.items():
         assert_inert(html, f"{where} results with hostile commenter names")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
-from conftest import MadeRespondent, MadeReview, Persona
+from factories import MadeRespondent, MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from test_respond import QUESTIONNAIRE
@@ -58,12 +58,10 @@ def _count(model: type) -> int:
 def test_reset_password_asks_hidden_sets_it_and_ends_other_sessions(
     app: Flask,
     runner: FlaskCliRunner,
-    client: FlaskClient,
+    vendor_client: FlaskClient,
     vendor_a: Persona,
-    login: Callable[[FlaskClient, Persona], None],
 ) -> None:
-    login(client, vendor_a)
-    assert client.get("/").status_code == 200
+    assert vendor_client.get("/").status_code == 200
     result = runner.invoke(
         main, ["reset-password", vendor_a.email.upper()], input=f"{NEW_PASSWORD}\n" * 2
     )
@@ -72,8 +70,10 @@ def test_reset_password_asks_hidden_sets_it_and_ends_other_sessions(
     with app.app_context():
         user = db.session.get(User, vendor_a.id)
         assert user is not None and check_password_hash(user.password_hash, NEW_PASSWORD)
-    assert client.get("/").status_code == 302  # the old session has ended
-    response = client.post("/login", data={"email": vendor_a.email, "password": NEW_PASSWORD})
+    assert vendor_client.get("/").status_code == 302  # the old session has ended
+    response = vendor_client.post(
+        "/login", data={"email": vendor_a.email, "password": NEW_PASSWORD}
+    )
     assert response.status_code == 302
 
 

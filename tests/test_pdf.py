@@ -121,18 +121,19 @@ def plan_something(app: Flask, scored: Any, vendor_a: Any) -> str:
 
 
 def test_vendor_pdf_holds_levels_numbers_actions_and_verbatims(
-    app: Flask, client: FlaskClient, login: Any, vendor_a: Any, scored: Any, tmp_path: Path
+    app: Flask, vendor_client: FlaskClient, vendor_a: Any, scored: Any, tmp_path: Path
 ) -> None:
     title = plan_something(app, scored, vendor_a)
-    login(client, vendor_a)
-    response = client.get(f"/reviews/{scored.public_id}/results/report.pdf")
+    response = vendor_client.get(f"/reviews/{scored.public_id}/results/report.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
     pdf = response.get_data()
     text = " ".join(pdf_text(pdf).split())
 
-    export = client.get(f"/reviews/{scored.public_id}/results/export.json").get_data(as_text=True)
+    export = vendor_client.get(f"/reviews/{scored.public_id}/results/export.json").get_data(
+        as_text=True
+    )
     expected = survey_score(app, scored.id, export, tmp_path)
     titles = {
         "vendor": "Vendor",
@@ -191,8 +192,7 @@ def test_client_downloads_the_pdf_through_its_link(app: Flask, scored: Any) -> N
 
 def test_hostile_text_is_printed_not_obeyed(
     app: Flask,
-    client: FlaskClient,
-    login: Any,
+    vendor_client: FlaskClient,
     vendor_a: Any,
     make_review: Any,
     make_respondent: Any,
@@ -203,18 +203,14 @@ def test_hostile_text_is_printed_not_obeyed(
     evil = '<img src="file:///etc/passwd"><style>body{display:none}</style>'
     base = next(a for party, _, a in example_people() if party == "client")
     make_respondent(review, "client", name="Eve", answers={**base, "stop": evil}, submit=True)
-    login(client, vendor_a)
-    pdf = client.get(f"/reviews/{review.public_id}/results/report.pdf").get_data()
+    pdf = vendor_client.get(f"/reviews/{review.public_id}/results/report.pdf").get_data()
     squeezed = "".join(pdf_text(pdf).split())  # lines may break anywhere in the markup
     assert "".join(evil.split()) in squeezed
 
 
-def test_timeout_gives_a_clear_page(
-    app: Flask, client: FlaskClient, login: Any, vendor_a: Any, scored: Any
-) -> None:
+def test_timeout_gives_a_clear_page(app: Flask, vendor_client: FlaskClient, scored: Any) -> None:
     app.config["SURVEY_PDF_TIMEOUT"] = 0.05
-    login(client, vendor_a)
-    response = client.get(f"/reviews/{scored.public_id}/results/report.pdf")
+    response = vendor_client.get(f"/reviews/{scored.public_id}/results/report.pdf")
     assert response.status_code == 503
     assert "took too long" in response.get_data(as_text=True)
 

@@ -24,12 +24,6 @@ def scored(app: Flask, vendor_a: Any, make_review: Any, make_respondent: Any) ->
     return make_scored(app, vendor_a, make_review, make_respondent)
 
 
-@pytest.fixture
-def vendor(client: FlaskClient, login: Any, vendor_a: Any) -> FlaskClient:
-    login(client, vendor_a)
-    return client
-
-
 def _pending(app: Flask, scored: Any) -> list[Pending]:
     with app.app_context():
         review = db.session.get(Review, scored.id)
@@ -43,18 +37,18 @@ def _items(app: Flask, scored: Any) -> dict[str, ActionItem]:
         return {row.source_key or row.public_id: row for row in rows}
 
 
-def _results(vendor: FlaskClient, scored: Any) -> str:
-    response = vendor.get(f"/reviews/{scored.public_id}/results")
+def _results(vendor_client: FlaskClient, scored: Any) -> str:
+    response = vendor_client.get(f"/reviews/{scored.public_id}/results")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
 
 def test_the_list_has_no_form_fields_per_suggestion(
-    app: Flask, vendor: FlaskClient, scored: Any
+    app: Flask, vendor_client: FlaskClient, scored: Any
 ) -> None:
     pending = _pending(app, scored)
     assert len(pending) >= 3
-    page = _results(vendor, scored)
+    page = _results(vendor_client, scored)
     listed = page[page.index('id="pending"') : page.index("</ol>", page.index('id="pending"'))]
     for p in pending:
         assert str(escape(p.title)) in listed
@@ -66,14 +60,14 @@ def test_the_list_has_no_form_fields_per_suggestion(
 
 
 def test_one_suggestion_is_edited_on_its_own_page_then_accepted(
-    app: Flask, vendor: FlaskClient, scored: Any
+    app: Flask, vendor_client: FlaskClient, scored: Any
 ) -> None:
     first = _pending(app, scored)[0]
     edit = f"/reviews/{scored.public_id}/results/plan/pending/{first.key}/edit"
-    form = vendor.get(edit).get_data(as_text=True)
+    form = vendor_client.get(edit).get_data(as_text=True)
     prefix = "k-" + first.key.replace(":", "-")
     assert f'name="{prefix}-title"' in form and 'id="edit-pending"' in form
-    response = vendor.post(
+    response = vendor_client.post(
         edit,
         data={
             f"{prefix}-title": "Quarterly steering meeting",
@@ -90,69 +84,69 @@ def test_one_suggestion_is_edited_on_its_own_page_then_accepted(
     )
     assert str(item.due_on) == "2031-04-30"
     # decided: the edit page now sends the vendor back with a message, nothing made twice
-    again = vendor.post(edit, data={f"{prefix}-title": "Again", f"{prefix}-owner": "joint"})
+    again = vendor_client.post(edit, data={f"{prefix}-title": "Again", f"{prefix}-owner": "joint"})
     assert again.status_code == 302
     assert len([i for i in _items(app, scored).values() if i.source_key == first.key]) == 1
 
 
 def test_an_edit_with_no_title_shows_the_form_again_and_saves_nothing(
-    app: Flask, vendor: FlaskClient, scored: Any
+    app: Flask, vendor_client: FlaskClient, scored: Any
 ) -> None:
     first = _pending(app, scored)[0]
     edit = f"/reviews/{scored.public_id}/results/plan/pending/{first.key}/edit"
     prefix = "k-" + first.key.replace(":", "-")
-    response = vendor.post(edit, data={f"{prefix}-title": "", f"{prefix}-owner": "vendor"})
+    response = vendor_client.post(edit, data={f"{prefix}-title": "", f"{prefix}-owner": "vendor"})
     assert response.status_code == 200
     assert "error" in response.get_data(as_text=True)
     assert first.key not in _items(app, scored)
 
 
 def test_accept_all_suggested_takes_suggestions_only_and_records_once(
-    app: Flask, vendor: FlaskClient, scored: Any
+    app: Flask, vendor_client: FlaskClient, scored: Any
 ) -> None:
     pending = _pending(app, scored)
     suggested = {p.key for p in pending if p.source == "suggested"}
     proposals = {p.key for p in pending if p.source != "suggested"}
     assert suggested and proposals
     url = f"/reviews/{scored.public_id}/results/plan/accept-suggested"
-    assert vendor.post(url).status_code == 302
-    assert vendor.post(url).status_code == 302  # a double submit changes nothing more
+    assert vendor_client.post(url).status_code == 302
+    assert vendor_client.post(url).status_code == 302  # a double submit changes nothing more
     items = _items(app, scored)
     assert {k for k, i in items.items() if i.status == "planned"} == suggested
     assert not proposals & items.keys()
     assert {p.key for p in _pending(app, scored)} == proposals
-    page = _results(vendor, scored)
+    page = _results(vendor_client, scored)
     assert "accept-suggested" not in page  # nothing left to accept in bulk: no button
 
 
 def test_decline_the_rest_declines_what_is_left(
-    app: Flask, vendor: FlaskClient, scored: Any
+    app: Flask, vendor_client: FlaskClient, scored: Any
 ) -> None:
     pending = _pending(app, scored)
     kept = pending[0]
-    vendor.post(
+    vendor_client.post(
         f"/reviews/{scored.public_id}/results/plan/pending/{kept.key}", data={"decision": "accept"}
     )
     url = f"/reviews/{scored.public_id}/results/plan/decline-rest"
-    assert vendor.post(url).status_code == 302
+    assert vendor_client.post(url).status_code == 302
     items = _items(app, scored)
     assert items[kept.key].status == "planned"
     assert {k for k, i in items.items() if i.status == "declined"} == {p.key for p in pending[1:]}
     assert _pending(app, scored) == []
-    assert 'id="pending"' not in _results(vendor, scored)
+    assert 'id="pending"' not in _results(vendor_client, scored)
 
 
 def test_the_level_and_the_plan_come_before_the_suggestions_and_the_tables(
-    vendor: FlaskClient, scored: Any
+    vendor_client: FlaskClient, scored: Any
 ) -> None:
-    page = _results(vendor, scored)
+    page = _results(vendor_client, scored)
     order = ['id="levels"', 'id="items-title"', 'id="pending"', 'id="dimensions"']
     at = [page.index(marker) for marker in order]
     assert at == sorted(at)
 
 
-def test_priority_is_explained_where_it_is_shown(vendor: FlaskClient, scored: Any) -> None:
-    page = _results(vendor, scored)
+def test_priority_is_explained_where_it_is_shown(vendor_client: FlaskClient, scored: Any) -> None:
+    page = _results(vendor_client, scored)
     table = page.index('id="dimension-table"')
     explained = page.index('data-key="priority-explained"')
     assert explained < table

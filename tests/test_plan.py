@@ -107,16 +107,15 @@ def test_operations_record_every_change_with_who_and_when(
 
 
 def test_vendor_accepts_edits_and_declines_through_the_page(
-    app: Flask, client: FlaskClient, login: Any, vendor_a: Any, scored: Any
+    app: Flask, vendor_client: FlaskClient, scored: Any
 ) -> None:
-    login(client, vendor_a)
     base = f"/reviews/{scored.public_id}/results"
     with app.app_context():
         review = _review(scored)
         pending = pending_items(review, build_comparison(review, "vendor").result)
     first, second = pending[0], pending[1]
     prefix = "k-" + first.key.replace(":", "-")
-    response = client.post(
+    response = vendor_client.post(
         f"{base}/plan/pending/{first.key}",
         data={
             "decision": "accept",
@@ -126,7 +125,7 @@ def test_vendor_accepts_edits_and_declines_through_the_page(
         },
     )
     assert response.status_code == 302
-    client.post(f"{base}/plan/pending/{second.key}", data={"decision": "decline"})
+    vendor_client.post(f"{base}/plan/pending/{second.key}", data={"decision": "decline"})
     with app.app_context():
         items = {i.source_key: i for i in _items(app, scored)}
         assert items[first.key].title == "Edited title"
@@ -135,7 +134,7 @@ def test_vendor_accepts_edits_and_declines_through_the_page(
         assert items[second.key].status == "declined"
         item_id = items[first.key].public_id
 
-    response = client.post(
+    response = vendor_client.post(
         f"{base}/plan/{item_id}/edit",
         data={
             "title": "Edited title",
@@ -146,7 +145,7 @@ def test_vendor_accepts_edits_and_declines_through_the_page(
         },
     )
     assert response.status_code == 302
-    client.post(
+    vendor_client.post(
         f"{base}/plan/add",
         data={
             "new-title": "Our own",
@@ -155,8 +154,8 @@ def test_vendor_accepts_edits_and_declines_through_the_page(
             "new-due_on": "",
         },
     )
-    client.post(f"{base}/next-review", data={"next_review_on": "2031-09-30"})
-    page = client.get(base).get_data(as_text=True)
+    vendor_client.post(f"{base}/next-review", data={"next_review_on": "2031-09-30"})
+    page = vendor_client.get(base).get_data(as_text=True)
     assert "Our own" in page and "Edited title" in page
     assert "status planned → done" in page  # history shown
     assert "due date 2031-01-15 → 2031-02-01" in page
@@ -166,7 +165,7 @@ def test_vendor_accepts_edits_and_declines_through_the_page(
 
 
 def test_client_comments_and_proposes_through_its_link(
-    app: Flask, client: FlaskClient, login: Any, vendor_a: Any, scored: Any
+    app: Flask, vendor_client: FlaskClient, vendor_a: Any, scored: Any
 ) -> None:
     with app.app_context():
         review = _review(scored)
@@ -201,10 +200,9 @@ def test_client_comments_and_proposes_through_its_link(
         proposal_id = proposal.public_id
 
     # the vendor sees the client's proposal and accepts it
-    login(client, vendor_a)
-    page = client.get(f"/reviews/{scored.public_id}/results").get_data(as_text=True)
+    page = vendor_client.get(f"/reviews/{scored.public_id}/results").get_data(as_text=True)
     assert "Invite us to planning day" in page and "Make it monthly" in page
-    client.post(
+    vendor_client.post(
         f"/reviews/{scored.public_id}/results/plan/{proposal_id}/decide",
         data={"decision": "accept"},
     )
@@ -284,15 +282,14 @@ def test_proposal_titles_fit_the_plan_and_keep_the_verb_once() -> None:
 
 
 def test_confirmation_is_shown_next_to_the_changed_item(
-    app: Flask, client: FlaskClient, login: Any, vendor_a: Any, scored: Any
+    app: Flask, vendor_client: FlaskClient, scored: Any
 ) -> None:
-    login(client, vendor_a)
     base = f"/reviews/{scored.public_id}/results"
     with app.app_context():
         review = _review(scored)
         first, second = pending_items(review, build_comparison(review, "vendor").result)[:2]
     prefix = "k-" + first.key.replace(":", "-")
-    response = client.post(
+    response = vendor_client.post(
         f"{base}/plan/pending/{first.key}",
         data={"decision": "accept", f"{prefix}-title": first.title, f"{prefix}-owner": "joint"},
     )
@@ -300,20 +297,20 @@ def test_confirmation_is_shown_next_to_the_changed_item(
         item = next(i for i in _items(app, scored) if i.source_key == first.key)
     location = response.headers["Location"]
     assert location.endswith(f"?at=item-{item.public_id}#item-{item.public_id}")
-    page = client.get(location.split("#")[0]).get_data(as_text=True)
+    page = vendor_client.get(location.split("#")[0]).get_data(as_text=True)
     head, plan = page.split('id="plan"', 1)
     assert "Added to the plan" not in head  # not at the top, thousands of pixels away
     mine = plan.split(f'id="item-{item.public_id}"', 1)[1].split("</li>", 1)[0]
     assert 'role="status"' in mine and f"Added to the plan: {escape(item.title)}" in mine
 
-    response = client.post(f"{base}/plan/pending/{second.key}", data={"decision": "decline"})
-    page = client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+    response = vendor_client.post(f"{base}/plan/pending/{second.key}", data={"decision": "decline"})
+    page = vendor_client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
     pending_part = page.split('id="pending"', 1)[1].split("</ol>", 1)[0]
     assert f"Declined: {escape(second.title)}" in pending_part
 
     # without a place, messages stay at the top as on every page
-    client.post(f"{base}/next-review", data={"next_review_on": "2031-09-30"})
-    page = client.get(base).get_data(as_text=True)
+    vendor_client.post(f"{base}/next-review", data={"next_review_on": "2031-09-30"})
+    page = vendor_client.get(base).get_data(as_text=True)
     assert page.index("Next review date saved.") < page.index('id="levels"')
 
 
@@ -325,7 +322,7 @@ def _plan_and_declined(page: str) -> tuple[str, str]:
 
 
 def test_declined_actions_are_folded_away_below_the_plan(
-    app: Flask, client: FlaskClient, login: Any, vendor_a: Any, scored: Any
+    app: Flask, vendor_client: FlaskClient, vendor_a: Any, scored: Any
 ) -> None:
     with app.app_context():
         review = _review(scored)
@@ -337,10 +334,9 @@ def test_declined_actions_are_folded_away_below_the_plan(
             review, Actor.client_link(), "Weekly status call", None
         )
         proposal_id = proposal.public_id
-    login(client, vendor_a)
     base = f"/reviews/{scored.public_id}/results"
 
-    page = client.get(base).get_data(as_text=True)
+    page = vendor_client.get(base).get_data(as_text=True)
     plan, fold = _plan_and_declined(page)
     assert escape(first.title) in plan and escape(second.title) not in plan
     assert "Weekly status call" in plan  # a proposal still waits in the plan
@@ -348,8 +344,8 @@ def test_declined_actions_are_folded_away_below_the_plan(
     assert fold.startswith(">")  # folded: no `open` on the <details>
 
     # declining the client's proposal moves it into the fold, opened to show the message
-    response = client.post(f"{base}/plan/{proposal_id}/decide", data={"decision": "decline"})
-    page = client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+    response = vendor_client.post(f"{base}/plan/{proposal_id}/decide", data={"decision": "decline"})
+    page = vendor_client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
     plan, fold = _plan_and_declined(page)
     assert "Weekly status call" not in plan
     assert "<summary>Declined (2)</summary>" in fold and "Weekly status call" in fold

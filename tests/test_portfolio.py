@@ -28,9 +28,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
-def acme(client: FlaskClient, vendor_a: Any, login: Callable) -> Any:
+def acme(vendor_client: FlaskClient, vendor_a: Any) -> Any:
     """Vendor A, logged in on `client`."""
-    login(client, vendor_a)
     return vendor_a
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import MadeRespondent, MadeReview, Persona
+from factories import MadeRespondent, MadeReview, Persona
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 

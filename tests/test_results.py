@@ -155,8 +155,7 @@ def survey_score(app: Flask, review_id: int, export: str, tmp_path: Path) -> dic
 
 def test_nobody_sees_results_until_both_sides_submitted(
     app: Flask,
-    client: FlaskClient,
-    login: Any,
+    vendor_client: FlaskClient,
     vendor_a: Any,
     make_review: Callable[..., Any],
     make_respondent: Callable[..., Any],
@@ -168,14 +167,13 @@ def test_nobody_sees_results_until_both_sides_submitted(
     make_respondent(review, "vendor", name="Dana", answers=vendor_answers, submit=True)
     # a client draft (not submitted) does not count
     make_respondent(review, "client", name="Draft", answers=client_answers)
-    login(client, vendor_a)
 
-    page = client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
+    page = vendor_client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
     assert "not ready" in page and 'data-party="client"' in page
     assert 'data-party="vendor"' not in page
     assert "dimension-table" not in page
     for suffix in ("report.pdf", "export.json", "answers.csv"):
-        assert client.get(f"/reviews/{review.public_id}/results/{suffix}").status_code == 404
+        assert vendor_client.get(f"/reviews/{review.public_id}/results/{suffix}").status_code == 404
     anonymous = FlaskClient(app)
     shared = anonymous.get(f"/r/{review.results_token}/results").get_data(as_text=True)
     assert "not ready" in shared and "dimension-table" not in shared
@@ -183,7 +181,7 @@ def test_nobody_sees_results_until_both_sides_submitted(
         assert anonymous.get(f"/r/{review.results_token}/results/{suffix}").status_code == 404
 
     make_respondent(review, "client", name="Hiro", answers=client_answers, submit=True)
-    page = client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
+    page = vendor_client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
     assert "dimension-table" in page
     assert "Draft" not in page  # the draft's answers never show
 
@@ -192,14 +190,13 @@ def test_nobody_sees_results_until_both_sides_submitted(
 
 
 def test_page_numbers_equal_survey_score_on_the_export(
-    app: Flask, client: FlaskClient, login: Any, vendor_a: Any, scored: Any, tmp_path: Path
+    app: Flask, vendor_client: FlaskClient, scored: Any, tmp_path: Path
 ) -> None:
-    login(client, vendor_a)
-    export = client.get(f"/reviews/{scored.public_id}/results/export.json")
+    export = vendor_client.get(f"/reviews/{scored.public_id}/results/export.json")
     assert export.status_code == 200
     expected = survey_score(app, scored.id, export.get_data(as_text=True), tmp_path)
 
-    page = client.get(f"/reviews/{scored.public_id}/results").get_data(as_text=True)
+    page = vendor_client.get(f"/reviews/{scored.public_id}/results").get_data(as_text=True)
     dims = cells(page, "dimension")
     assert len(expected["dimensions"]) == 11
     for d in expected["dimensions"]:
@@ -230,11 +227,8 @@ def test_page_numbers_equal_survey_score_on_the_export(
         assert f"scores {missing['score']:.1f}, needs {missing['needed']}" in page
 
 
-def test_page_shows_charts_spread_and_verbatims(
-    client: FlaskClient, login: Any, vendor_a: Any, scored: Any
-) -> None:
-    login(client, vendor_a)
-    page = client.get(f"/reviews/{scored.public_id}/results").get_data(as_text=True)
+def test_page_shows_charts_spread_and_verbatims(vendor_client: FlaskClient, scored: Any) -> None:
+    page = vendor_client.get(f"/reviews/{scored.public_id}/results").get_data(as_text=True)
     for kind in ("levels", "radar", "gaps", "quadrant"):
         assert f"chart chart-{kind}" in page
     assert "What it takes to reach " in page
@@ -251,11 +245,8 @@ def test_page_shows_charts_spread_and_verbatims(
     assert "To decide:" in page and "Why:" in page
 
 
-def test_review_page_links_to_results(
-    client: FlaskClient, login: Any, vendor_a: Any, scored: Any
-) -> None:
-    login(client, vendor_a)
-    page = client.get(f"/reviews/{scored.public_id}").get_data(as_text=True)
+def test_review_page_links_to_results(vendor_client: FlaskClient, scored: Any) -> None:
+    page = vendor_client.get(f"/reviews/{scored.public_id}").get_data(as_text=True)
     assert f"/reviews/{scored.public_id}/results" in page
 
 
@@ -322,8 +313,7 @@ def test_revoked_client_link_sees_nothing(app: Flask, client: FlaskClient, score
 
 def test_hostile_text_is_inert_on_the_page(
     app: Flask,
-    client: FlaskClient,
-    login: Any,
+    vendor_client: FlaskClient,
     vendor_a: Any,
     make_review: Callable[..., Any],
     make_respondent: Callable[..., Any],
@@ -339,8 +329,7 @@ def test_hostile_text_is_inert_on_the_page(
         answers={**base, "start": evil[:40], "stop": evil},
         submit=True,
     )
-    login(client, vendor_a)
-    page = client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
+    page = vendor_client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
@@ -355,8 +344,7 @@ def _between(html: str, start: str, end: str) -> str:
 
 def test_importance_questions_are_their_own_group_without_blind_spot_words(
     app: Flask,
-    client: FlaskClient,
-    login: Any,
+    vendor_client: FlaskClient,
     vendor_a: Any,
     make_review: Callable[..., Any],
     make_respondent: Callable[..., Any],
@@ -372,8 +360,7 @@ def test_importance_questions_are_their_own_group_without_blind_spot_words(
         for person in document[party]["respondents"]:
             answers = person["answers"]
             make_respondent(scored, party, name=person.get("name"), answers=answers, submit=True)
-    login(client, vendor_a)
-    page = client.get(f"/reviews/{scored.public_id}/results").get_data(as_text=True)
+    page = vendor_client.get(f"/reviews/{scored.public_id}/results").get_data(as_text=True)
     with app.app_context():
         from survey.results.data import build_comparison
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import MadeReview, Persona
+from factories import MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
@@ -36,10 +36,9 @@ def prepared(
 
 
 @pytest.fixture
-def vendor(client: FlaskClient, vendor_a: Persona, login: Callable[..., None]) -> FlaskClient:
+def vendor(vendor_client: FlaskClient) -> FlaskClient:
     """A test client logged in as vendor A."""
-    login(client, vendor_a)
-    return client
+    return vendor_client
 
 
 def _state(app: Flask, review: MadeReview) -> str:

@@ -48,9 +48,8 @@ def _dated(app: Flask, review: Any, day: datetime) -> None:
 @pytest.fixture
 def two_reviews(
     app: Flask,
-    client: FlaskClient,
+    vendor_client: FlaskClient,
     vendor_a: Any,
-    login: Callable,
     make_review: Callable,
     make_respondent: Callable,
     tmp_path: Path,
@@ -59,7 +58,6 @@ def two_reviews(
 
     The client's two people are named and below the anonymity threshold of 3.
     """
-    login(client, vendor_a)
     path = _file(tmp_path, "curve.yaml")
     first = make_review(vendor_a, questionnaire_path=path)
     make_respondent(first, "vendor", answers=answers(4, 80, 60, 8), submit=True)
@@ -182,14 +180,12 @@ def test_the_pdf_carries_the_section_and_the_client_sees_only_shared_reviews(
 
 def test_across_versions_the_page_says_only_shared_dimensions_are_compared(
     app: Flask,
-    client: FlaskClient,
+    vendor_client: FlaskClient,
     vendor_a: Any,
-    login: Callable,
     make_review: Callable,
     make_respondent: Callable,
     tmp_path: Path,
 ) -> None:
-    login(client, vendor_a)
     first = make_review(vendor_a, questionnaire_path=_file(tmp_path, "v1.yaml"))
     make_respondent(first, "vendor", answers=answers(4, 80, 60, 8), submit=True)
     make_respondent(first, "client", answers=answers(3, 70, 50, 9), submit=True)
@@ -198,7 +194,9 @@ def test_across_versions_the_page_says_only_shared_dimensions_are_compared(
     make_respondent(second, "vendor", answers=answers(None, 80, 70, 6), submit=True)
     make_respondent(second, "client", answers=answers(None, 55, 70, 9), submit=True)
     _dated(app, first, datetime(2026, 3, 3, 10, tzinfo=UTC))
-    html = unescape(client.get(f"/reviews/{second.public_id}/results").get_data(as_text=True))
+    html = unescape(
+        vendor_client.get(f"/reviews/{second.public_id}/results").get_data(as_text=True)
+    )
     assert "The questionnaire changed from version 1 to version 2" in html
     assert "Not compared: Listening." in html
     assert 'data-row="overall"' not in html and 'data-row="dimension-listening"' not in html

@@ -10,9 +10,12 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+from factories import MadeRespondent, MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient
+from test_respond import CLIENT_ANSWERS, QUESTIONNAIRE
 
+from survey import links
 from survey.extensions import db
 from survey.models import Client, Review, ShareLink, as_utc, hash_token
 
@@ -20,9 +23,8 @@ FLAGSHIP = "vendor-value-review"
 
 
 @pytest.fixture
-def acme(client: FlaskClient, vendor_a: Any, login: Callable) -> Any:
+def acme(vendor_client: FlaskClient, vendor_a: Any) -> Any:
     """Vendor A, logged in on `client`."""
-    login(client, vendor_a)
     return vendor_a
 
 
@@ -646,3 +648,141 @@ def test_setting_expiry_needs_the_csrf_token(
     )
     assert response.status_code == 302
     assert _stored_expiry(app, review) is not None
+
+
+# --- the review page for a small questionnaire (from the new-user trial) ---------------------
+
+
+@pytest.fixture
+def review(vendor_a: Persona, make_review: Callable[..., MadeReview]) -> MadeReview:
+    """Vendor A's review of Globex on the small respond-test questionnaire, names shown to
+    the other side (the respondents table names the client's people)."""
+    return make_review(vendor_a, questionnaire_path=QUESTIONNAIRE, names_to_other_side=True)
+
+
+def _text(client: FlaskClient, path: str, status: int = 200) -> str:
+    response = client.get(path)
+    assert response.status_code == status, (path, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def test_vendor_review_page_shows_the_client_results_url(
+    app: Flask,
+    vendor_client: FlaskClient,
+    review: MadeReview,
+) -> None:
+    url = f"http://localhost/r/{review.results_token}/results"
+    html = _text(vendor_client, f"/reviews/{review.public_id}")
+    assert f'id="results-link" value="{url}" readonly' in html
+    assert 'data-copy-target="results-link" hidden' in html
+    with app.test_request_context():
+        links.revoke_link(db.session.get(Review, review.id), "results")
+    html = _text(vendor_client, f"/reviews/{review.public_id}")
+    assert 'id="results-link" value' not in html and "The results link was revoked" in html
+
+
+# --- 3. answer counts ---------------------------------------------------------------------------
+
+
+def _answers_cell(html: str, name: str) -> str:
+    match = re.search(
+        rf"<td>{name}</td>.*?<td>(\d+) <span class=\"muted\">of (\d+)</span>", html, re.S
+    )
+    assert match, name
+    return f"{match.group(1)} of {match.group(2)}"
+
+
+def test_not_applicable_counts_and_hidden_follow_ups_do_not(
+    vendor_client: FlaskClient,
+    review: MadeReview,
+    make_respondent: Callable[..., MadeRespondent],
+) -> None:
+    everything = {**CLIENT_ANSWERS, "knows-priorities": "Don't know", "more-valued": "More"}
+    make_respondent(review, "client", name="Hiro", answers=everything, submit=True)
+    follow_up = {**everything, "last-contacts": ["Firefighting"], "firefight-cause": "Outage"}
+    make_respondent(review, "client", name="Kei", answers=follow_up)
+    make_respondent(review, "client", name="Ren", answers={"recommend": 8})
+    html = _text(vendor_client, f"/reviews/{review.public_id}")
+    # 6 always-asked questions; "Don't know" is an answer; the hidden follow-ups are not asked
+    assert _answers_cell(html, "Hiro") == "6 of 6"
+    assert _answers_cell(html, "Kei") == "7 of 7"  # the firefighting follow-up appeared
+    assert _answers_cell(html, "Ren") == "1 of 6"
+
+
+def test_vendor_panel_and_welcome_page_give_the_same_question_count(
+    vendor_client: FlaskClient,
+    review: MadeReview,
+) -> None:
+    assert "6 questions, and up to 2 follow-ups" in _text(
+        vendor_client, f"/r/{review.client_token}"
+    )
+    assert "4 questions, and up to 1 follow-up " in _text(
+        vendor_client, f"/r/{review.vendor_token}"
+    )
+    html = _text(vendor_client, f"/reviews/{review.public_id}")
+    assert "6 questions, and up to 2 follow-ups, about 4 minutes" in html
+    assert "4 questions, and up to 1 follow-up, about 2 minutes" in html
+
+
+# --- 4. starting and closing a review -----------------------------------------------------------
+
+
+def test_new_review_form_describes_each_questionnaire(vendor_client: FlaskClient) -> None:
+    html = _text(vendor_client, "/reviews/new")
+    assert '<option selected value="vendor-value-review">' in html
+    assert '<option selected value="quarterly-pulse">' not in html
+    pulse = re.search(r'<li id="about-quarterly-pulse">(.*?)</li>', html, re.S)
+    flagship = re.search(r'<li id="about-vendor-value-review">(.*?)</li>', html, re.S)
+    assert pulse and flagship
+    assert re.search(r"\d+ questions for your team", pulse.group(1))
+    assert '<p class="hint">' in flagship.group(1)  # its summary
+    # repeating a review still preselects that review's questionnaire
+    repeat = _text(vendor_client, "/reviews/new?questionnaire=quarterly-pulse")
+    assert '<option selected value="quarterly-pulse">' in repeat
+
+
+def test_close_collection_asks_first(
+    app: Flask,
+    vendor_client: FlaskClient,
+    review: MadeReview,
+) -> None:
+    close = f"/reviews/{review.public_id}/close"
+    assert f'href="{close}"' in _text(vendor_client, f"/reviews/{review.public_id}")
+    html = _text(vendor_client, close)
+    assert "Close collection?" in html
+    assert "Respondents can't change answers" in html
+    assert re.search(
+        rf'<form class="inline-form" method="post" action="{close}">\s*'
+        r'<input type="hidden" name="csrf_token"',
+        html,
+    )
+    with app.app_context():
+        assert db.session.get(Review, review.id).status == "open"  # a GET changes nothing
+    assert vendor_client.post(close).status_code == 302
+    with app.app_context():
+        assert db.session.get(Review, review.id).status == "closed"
+    assert vendor_client.get(close).location == f"/reviews/{review.public_id}"  # nothing to confirm
+
+
+def test_close_still_needs_csrf(
+    app: Flask, vendor_a: Persona, make_review: Callable[..., MadeReview], login: Callable
+) -> None:
+    review = make_review(vendor_a, questionnaire_path=QUESTIONNAIRE)
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(client, vendor_a)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        html = _text(client, f"/reviews/{review.public_id}/close")
+        assert client.post(f"/reviews/{review.public_id}/close").status_code == 400
+        token = re.search(r'name="csrf_token" value="([^"]+)"', html)
+        assert token
+        response = client.post(
+            f"/reviews/{review.public_id}/close", data={"csrf_token": token.group(1)}
+        )
+        assert response.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        assert db.session.get(Review, review.id).status == "closed"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import MadeReview, Persona
+from factories import MadeReview, Persona
 from flask import Flask
 from flask.testing import FlaskClient
 from test_respond import QUESTIONNAIRE, page, start, stored
@@ -51,13 +51,6 @@ def sqlite_with_short_timeout(app: Flask, monkeypatch: pytest.MonkeyPatch) -> No
             pytest.skip("the single-writer lock is SQLite's")
         monkeypatch.setattr(survey.database, "BUSY_TIMEOUT_MS", SHORT_BUSY_TIMEOUT_MS)
         db.engine.dispose()  # new connections take the short timeout
-
-
-@pytest.fixture
-def vendor_client(app: Flask, vendor_a: Persona, login: Callable[..., None]) -> FlaskClient:
-    client = app.test_client()
-    login(client, vendor_a)
-    return client
 
 
 @pytest.fixture
