@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from survey.domain.charts.svg import (
+    CHART_WIDTH,
     CLIENT_COLOUR,
     GRID_COLOUR,
     VENDOR_COLOUR,
@@ -13,6 +14,7 @@ from survey.domain.charts.svg import (
     _el,
     _frame,
     _legend,
+    _legend_rows,
     _text,
     _tick_label,
     _uid,
@@ -21,10 +23,10 @@ from survey.domain.charts.svg import (
     score_text,
 )
 
-TREND_LEFT = 60.0
-TREND_TOP = 30.0
-TREND_PLOT_HEIGHT = 200.0
-TREND_STEP = 110.0  # horizontal distance between two reviews
+TREND_LEFT = 44.0
+TREND_TOP = 20.0
+TREND_PLOT_HEIGHT = 180.0
+TREND_STEP = 92.0  # horizontal distance between two reviews: four fit in the chart's width
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def trend_x(index: int) -> float:
 def trend_y(value: float) -> float:
     """The y of an overall score (0–100); 100 is at the top."""
     clamped = max(0.0, min(100.0, value))
-    return TREND_TOP + TREND_PLOT_HEIGHT * (1 - clamped / 100)
+    return TREND_TOP + TREND_PLOT_HEIGHT * (100 - clamped) / 100
 
 
 def trend(
@@ -67,7 +69,7 @@ def trend(
     A missing score is listed in the text and not drawn.
     """
     uid = _uid(uid)
-    width = max(480, int(trend_x(max(len(points), 1) - 1) + 80))
+    width = max(CHART_WIDTH, int(trend_x(max(len(points), 1) - 1) + TREND_STEP / 2 + 8))
     bottom = TREND_TOP + TREND_PLOT_HEIGHT
     body = [_trend_axes(width)]
     for index, point in enumerate(points):
@@ -78,7 +80,7 @@ def trend(
     ):
         body += _trend_lines(points, party, colour, dash)
         body += _trend_markers(points, party, colour)
-    body.append(_legend(TREND_LEFT, bottom + 78, labels))
+    body.append(_legend(TREND_LEFT, bottom + 80, labels, width))
     lines = [_trend_line(point, labels) for point in points]
     series = len({point.series for point in points})
     joined = "Lines join only reviews of the same questionnaire" + (
@@ -89,7 +91,7 @@ def trend(
         + joined
         + (" ".join(lines) if lines else "No review has results yet.")
     )
-    height = int(bottom + 92)
+    height = int(bottom + 92 + 20 * (_legend_rows(TREND_LEFT, labels, width) - 1))
     svg = _frame(uid, width, height, "Overall scores over time", desc, "trend", "".join(body))
     return Chart(svg=svg, title="Overall scores over time", lines=tuple(lines))
 
@@ -119,14 +121,14 @@ def _trend_label(index: int, point: TrendPoint, bottom: float) -> str:
     x = trend_x(index)
     return _el(
         "g",
-        _text(x, bottom + 18, point.when, text_anchor="middle", class_="when")
+        _text(x, bottom + 18, point.when, text_anchor="middle", font_size=12, class_="when")
         + _wrapped_text(
             x,
             bottom + 34,
             point.questionnaire,
-            16,
+            TREND_STEP - 8,
             text_anchor="middle",
-            font_size=10,
+            font_size=11,
             fill="#5b6470",
             class_="series-title",
         ),
