@@ -31,7 +31,7 @@ from survey.domain.charts.svg import (
 #: "-100" tick) to GAP_LABEL_WIDTH + 2 * GAP_HALF_WIDTH.
 GAP_LABEL_WIDTH = 30.0
 GAP_HALF_WIDTH = (CHART_WIDTH - 2 * GAP_LABEL_WIDTH) / 2
-GAP_ROW = 46.0  # a row with a one-line title; each more line adds a line's height
+GAP_ROW = 42.0  # a row with a one-line title; each more line adds a line's height
 GAP_TOP = 34.0  # the first row's top, under one line of headings
 GAP_MARGIN = 8.0  # between the words and the drawing's edges
 GAP_BAR = 14.0  # a bar's height
@@ -155,7 +155,7 @@ def _gap_row(
     room = CHART_WIDTH - 2 * GAP_MARGIN - text_width(words) - 12
     titles = fit_lines(title, room)
     baseline = top + FONT_SIZE
-    bar_y = baseline + (len(titles) - 1) * LINE_HEIGHT * FONT_SIZE + 6 + GAP_BAR / 2
+    bar_y = baseline + (len(titles) - 1) * LINE_HEIGHT * FONT_SIZE + 5 + GAP_BAR / 2
     parts = [
         _wrapped_text(GAP_MARGIN, baseline, title, room, class_="row-title"),
         _text(

@@ -22,7 +22,7 @@ from survey.domain.charts.svg import (
     num,
 )
 
-QUADRANT_BOX = (56.0, 40.0, 404.0, 320.0)  # left, top, right, bottom of the plot
+QUADRANT_BOX = (56.0, 40.0, 404.0, 300.0)  # left, top, right, bottom of the plot
 QUADRANT_MARKER = 10.0  # marker radius
 QUADRANT_PAD = QUADRANT_MARKER + 4  # scores map inside the frame, so markers never cross it
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
@@ -295,7 +295,7 @@ def _quadrant_ticks() -> str:
 QUADRANT_LEGEND_LEFT = 8.0
 #: characters in one legend line: what surely fits from the legend's left to the edge
 QUADRANT_LEGEND_WIDTH = chars_within(CHART_WIDTH - 2 * QUADRANT_LEGEND_LEFT)
-QUADRANT_LEGEND_LINE = 17.0  # from one legend line to the next
+QUADRANT_LEGEND_LINE = 16.0  # from one legend line to the next
 QUADRANT_LEGEND_INDENT = 18.0  # a point's later legend lines, past its number
 
 
