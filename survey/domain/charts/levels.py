@@ -19,6 +19,7 @@ from survey.domain.charts.svg import (
     _text,
     _uid,
     _wrapped_text,
+    fit_lines,
     num,
 )
 
@@ -158,6 +159,7 @@ def _level_markers(
             )
         height = stacks.get(index[level_id], 0)
         stacks[index[level_id]] = height + 1
+        words = fit_lines(words, CHART_WIDTH - 8, bold=True, most=1)[0]  # a very long name
         tag_x, anchor = _fit_x(x, words, CHART_WIDTH, bold=True)
         out.append(
             _text(
