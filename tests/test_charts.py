@@ -426,14 +426,17 @@ def long_charts() -> list[charts.Chart]:
         charts.quadrant(
             [(LONG_TITLE, 100.0, 0.0, "concentrate_here"), (LONG_TITLE, None, 1.0, None)]
         ),
-        charts.trend(
-            [charts.TrendPoint("10 Sep 2026", str(i), LONG_TITLE, None, 50, 50) for i in range(4)],
-            labels=labels,
+        *(
+            charts.trend(
+                [charts.TrendPoint("10 Sep 2026", "s", LONG_TITLE, None, 50, 50)] * count,
+                labels=labels,
+            )
+            for count in (1, 4, 5)
         ),
     ]
 
 
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(9))
 def test_long_names_and_titles_stay_inside_the_drawing(index: int) -> None:
     root = parse(long_charts()[index])
     width = float(root.get("viewBox", "").split()[2])
@@ -448,3 +451,20 @@ def test_long_names_and_titles_stay_inside_the_drawing(index: int) -> None:
         last = first + max(len(list(text.iter(SVG + "tspan"))) - 1, 0) * 1.15 * size
         if not text.get("transform"):
             assert first - 0.75 * size >= 0 and last + 0.25 * size <= height, text.text
+
+
+@pytest.mark.parametrize("count", [5, 7])
+def test_up_to_seven_reviews_share_the_width_and_their_labels_do_not_touch(count: int) -> None:
+    points = [charts.TrendPoint("10 Sep 2026", "s", LONG_TITLE, None, 50, 50)] * count
+    root = parse(charts.trend(points))
+    assert float(root.get("viewBox", "").split()[2]) <= 420
+    for kind in ("when", "series-title"):
+        columns = []
+        for text in find_all(root, "text", kind):
+            sized = ET.Element(root.tag, {"font-size": root.get("font-size", "")})
+            sized.append(text)
+            extents = text_extents(sized)
+            columns.append((min(e[1] for e in extents), max(e[2] for e in extents)))
+        assert len(columns) == count, kind
+        columns.sort()
+        assert all(b[0] - a[1] >= 4 for a, b in zip(columns, columns[1:], strict=False)), kind
