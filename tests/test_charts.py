@@ -426,6 +426,7 @@ def long_charts() -> list[charts.Chart]:
         charts.quadrant(
             [(LONG_TITLE, 100.0, 0.0, "concentrate_here"), (LONG_TITLE, None, 1.0, None)]
         ),
+        charts.quadrant([("WIDE MEMBERSHIP WORKSHOPS " * 3, 50.0, 50.0, "keep_it_up")]),
         *(
             charts.trend(
                 [charts.TrendPoint("10 Sep 2026", "s", LONG_TITLE, None, 50, 50)] * count,
@@ -436,7 +437,7 @@ def long_charts() -> list[charts.Chart]:
     ]
 
 
-@pytest.mark.parametrize("index", range(9))
+@pytest.mark.parametrize("index", range(10))
 def test_long_names_and_titles_stay_inside_the_drawing(index: int) -> None:
     root = parse(long_charts()[index])
     width = float(root.get("viewBox", "").split()[2])

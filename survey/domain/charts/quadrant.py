@@ -19,6 +19,7 @@ from survey.domain.charts.svg import (
     _tick_label,
     _uid,
     chars_within,
+    fit_lines,
     num,
 )
 
@@ -293,21 +294,23 @@ def _quadrant_ticks() -> str:
 
 
 QUADRANT_LEGEND_LEFT = 8.0
-#: characters in one legend line: what surely fits from the legend's left to the edge
+#: characters in one line of the text alternative's note of the dimensions not placed
+#: (the drawn legend wraps each line again by its words' widths)
 QUADRANT_LEGEND_WIDTH = chars_within(CHART_WIDTH - 2 * QUADRANT_LEGEND_LEFT)
 QUADRANT_LEGEND_LINE = 16.0  # from one legend line to the next
 QUADRANT_LEGEND_INDENT = 18.0  # a point's later legend lines, past its number
 
 
 def _legend_parts(line: str) -> list[tuple[float, str]]:
-    """A legend line as drawn, as (x, words): wrapped to the drawing, a point's later lines
-    indented under its words (past its number), so each point's lines read as one entry."""
-    first, *rest = textwrap.wrap(line, QUADRANT_LEGEND_WIDTH) or [""]
+    """A legend line as drawn, as (x, words): wrapped to the drawing by the words' widths,
+    a point's later lines indented under its words (past its number), so each point's
+    lines read as one entry."""
+    room = CHART_WIDTH - 2 * QUADRANT_LEGEND_LEFT
+    first, *rest = fit_lines(line, room, most=len(line) + 1)
     if not rest or not line[:1].isdigit():
         return [(QUADRANT_LEGEND_LEFT, part) for part in (first, *rest)]
     indent = QUADRANT_LEGEND_LEFT + QUADRANT_LEGEND_INDENT
-    narrower = QUADRANT_LEGEND_WIDTH - 3
-    more = textwrap.wrap(line[len(first) :].strip(), narrower)
+    more = fit_lines(line[len(first) :].strip(), room - QUADRANT_LEGEND_INDENT, most=len(line))
     return [(QUADRANT_LEGEND_LEFT, first), *((indent, part) for part in more)]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from html import escape
 
@@ -113,7 +114,7 @@ _HELVETICA_BOLD = (
     611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556,
     500, 389, 280, 389, 584,
 )  # fmt: skip
-_OTHER_WIDTH = 1000  # any other character (an accent, a dash, a CJK sign): as wide as an em
+_OTHER_WIDTH = 1000  # any other character (a dash, a CJK sign): as wide as an em
 _SAFETY = 1.06  # a stand-in font a little wider than Helvetica still fits
 
 
@@ -124,8 +125,13 @@ def text_width(words: str, size: float = FONT_SIZE, *, bold: bool = False) -> fl
     76
     """
     table = _HELVETICA_BOLD if bold else _HELVETICA
-    thousandths = sum(table[ord(c) - 32] if 32 <= ord(c) < 127 else _OTHER_WIDTH for c in words)
-    return thousandths * size / 1000 * _SAFETY
+    return sum(_advance(c, table) for c in words) * size / 1000 * _SAFETY
+
+
+def _advance(letter: str, table: tuple[int, ...]) -> int:
+    """A letter's width in thousandths of an em: an accented one as wide as its base letter."""
+    base = unicodedata.normalize("NFD", letter)[:1]
+    return table[ord(base) - 32] if 32 <= ord(base) < 127 else _OTHER_WIDTH
 
 
 def chars_within(room: float, size: float = FONT_SIZE, *, bold: bool = False) -> int:
@@ -220,15 +226,15 @@ def _frame(uid: str, width: int, height: int, title: str, desc: str, kind: str, 
     )
 
 
+LEGEND_STEP = 180.0  # from one legend item to the next, when they share a line
+LEGEND_ROW = 20.0  # from one legend line to the next, when they do not
+
+
 def _legend_rows(x: float, labels: tuple[str, str], width: float) -> int:
     """1 when both legend items fit side by side within `width`, else 2 (one under the other)."""
     second_end = x + LEGEND_STEP + 34 + text_width(labels[1])
     fits = text_width(labels[0]) + 34 + 12 <= LEGEND_STEP and second_end <= width - 8
     return 1 if fits else 2
-
-
-LEGEND_STEP = 180.0  # from one legend item to the next, when they share a line
-LEGEND_ROW = 20.0  # from one legend line to the next, when they do not
 
 
 def _legend(x: float, y: float, labels: tuple[str, str], width: float = CHART_WIDTH) -> str:
