@@ -139,14 +139,12 @@ def quadrant(
         _quadrant_line(number, title, importance, score, where)
         for number, (title, importance, score, where) in enumerate(rated, start=1)
     ]
+    shown = [part for line in lines for part in _legend_parts(line)]
     if unrated:
         names = f"Not placed (no importance or score): {', '.join(unrated)}."
         lines.extend(textwrap.wrap(names, QUADRANT_LEGEND_WIDTH))
-    legend_y = QUADRANT_BOX[3] + 86
-    shown = [part for line in lines for part in _legend_parts(line)]
-    for index, (x, part) in enumerate(shown):
-        y = legend_y + QUADRANT_LEGEND_LINE * index
-        body.append(_text(x, y, part, class_="legend-line"))
+        shown += _legend_parts(names)  # wrapped once, by its widths
+    body.append(_quadrant_legend(shown))
     drawn = [
         (number, quadrant_point(importance, score))
         for number, (_, importance, score, _) in enumerate(rated, start=1)
@@ -162,7 +160,7 @@ def quadrant(
     placed = list(zip(drawn, spots, strict=True))
     body.extend(_quadrant_leader(true, shown) for (_, true), shown in placed)
     body.extend(_quadrant_marker(number, shown) for (number, _), shown in placed)
-    height = int(legend_y + QUADRANT_LEGEND_LINE * max(len(shown), 1) - 6)
+    height = int(QUADRANT_LEGEND_TOP + QUADRANT_LEGEND_LINE * max(len(shown), 1) - 6)
     where = f"cut at importance {cut[0]:.1f} and score {cut[1]:.1f}"
     desc = f"Client importance against client score, {where}. " + " ".join(lines)
     svg = _frame(
@@ -294,11 +292,20 @@ def _quadrant_ticks() -> str:
 
 
 QUADRANT_LEGEND_LEFT = 8.0
+QUADRANT_LEGEND_TOP = QUADRANT_BOX[3] + 86  # the first legend line's baseline
 #: characters in one line of the text alternative's note of the dimensions not placed
 #: (the drawn legend wraps each line again by its words' widths)
 QUADRANT_LEGEND_WIDTH = chars_within(CHART_WIDTH - 2 * QUADRANT_LEGEND_LEFT)
 QUADRANT_LEGEND_LINE = 16.0  # from one legend line to the next
 QUADRANT_LEGEND_INDENT = 18.0  # a point's later legend lines, past its number
+
+
+def _quadrant_legend(shown: list[tuple[float, str]]) -> str:
+    """The legend's lines, as (x, words), one under the other below the plot."""
+    return "".join(
+        _text(x, QUADRANT_LEGEND_TOP + QUADRANT_LEGEND_LINE * index, words, class_="legend-line")
+        for index, (x, words) in enumerate(shown)
+    )
 
 
 def _legend_parts(line: str) -> list[tuple[float, str]]:
