@@ -103,7 +103,7 @@ def test_carried_items_keep_owner_status_due_date_and_history(
         history = [e.what for e in carried[0].events]
         assert history == [
             "added the action: Quarterly reviews",
-            "status planned → in progress",
+            "status changed from planned to in progress",
             "commented",
             f"carried over from the review of {started.day} {started:%B %Y}",
         ]

@@ -379,3 +379,93 @@ def test_quadrant_is_cut_where_the_engine_cut_it() -> None:
     assert float(vertical.get("x1", "")) == pytest.approx(
         charts.quadrant_point(50, 50)[0], abs=0.06
     )
+
+
+# --- words inside the drawing (issue 13, point 6) ---------------------------------------------
+
+LONG_NAME = "Northwind Strategic Consulting Partners International"
+LONG_TITLE = "Responsiveness to unplanned operational escalations"
+
+
+def text_extents(root: ET.Element) -> list[tuple[str, float, float]]:
+    """Every line of words in a chart with how far left and right it reaches, by the same
+    Helvetica widths the charts wrap by (tests/browser measures the real fonts)."""
+    out = []
+    for text in root.iter(SVG + "text"):
+        if text.get("transform"):  # the quadrant's upright axis title: checked by its height
+            continue
+        size = float(text.get("font-size") or root.get("font-size") or 0)
+        bold = text.get("font-weight") == "bold"
+        spans = list(text.iter(SVG + "tspan"))
+        rows = [(float(t.get("x", "")), t.text or "") for t in spans] or [
+            (float(text.get("x", "")), text.text or "")
+        ]
+        for x, words in rows:
+            wide = charts.svg.text_width(words, size, bold=bold)
+            anchor = text.get("text-anchor") or "start"
+            left = {"start": x, "middle": x - wide / 2, "end": x - wide}[anchor]
+            out.append((words, left, left + wide))
+    return out
+
+
+def long_charts() -> list[charts.Chart]:
+    """Every chart with names and titles far longer than the demo's."""
+    labels = (LONG_NAME, f"{LONG_NAME} Client")
+    levels = [("a", LONG_TITLE), ("b", "Confidant"), ("c", "Consultant"), ("d", LONG_TITLE)]
+    rows = [(f"{LONG_TITLE} {i}", 10.0 * i, 90.0 - 10 * i) for i in range(8)]
+    return [
+        charts.s_curve(levels, "d", "d", "d", labels=labels),
+        charts.s_curve(levels[:3], "a", "a", "a", labels=labels),
+        charts.radar(rows, labels=labels),
+        charts.radar(rows[:5], labels=labels),
+        charts.gap_bars(
+            [(LONG_TITLE * 2, -100.0, "hidden_strength"), ("B", 100.0, "blind_spot")],
+            20,
+            labels=labels,
+        ),
+        charts.quadrant(
+            [(LONG_TITLE, 100.0, 0.0, "concentrate_here"), (LONG_TITLE, None, 1.0, None)]
+        ),
+        charts.quadrant([("WIDE MEMBERSHIP WORKSHOPS " * 3, 50.0, 50.0, "keep_it_up")]),
+        *(
+            charts.trend(
+                [charts.TrendPoint("10 Sep 2026", "s", LONG_TITLE, None, 50, 50)] * count,
+                labels=labels,
+            )
+            for count in (1, 4, 5)
+        ),
+    ]
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_long_names_and_titles_stay_inside_the_drawing(index: int) -> None:
+    root = parse(long_charts()[index])
+    width = float(root.get("viewBox", "").split()[2])
+    assert width <= 420  # a phone shows it at about 340 px: 13-unit words at 10 px or more
+    outside = [(w, round(a), round(b)) for w, a, b in text_extents(root) if a < 0 or b > width]
+    assert not outside
+    # nor above its top or below its bottom (a wrapped text's lines go down from its y)
+    height = float(root.get("viewBox", "").split()[3])
+    for text in root.iter(SVG + "text"):
+        size = float(text.get("font-size") or root.get("font-size") or 0)
+        first = float(text.get("y", ""))
+        last = first + max(len(list(text.iter(SVG + "tspan"))) - 1, 0) * 1.15 * size
+        if not text.get("transform"):
+            assert first - 0.75 * size >= 0 and last + 0.25 * size <= height, text.text
+
+
+@pytest.mark.parametrize("count", [5, 7])
+def test_up_to_seven_reviews_share_the_width_and_their_labels_do_not_touch(count: int) -> None:
+    points = [charts.TrendPoint("10 Sep 2026", "s", LONG_TITLE, None, 50, 50)] * count
+    root = parse(charts.trend(points))
+    assert float(root.get("viewBox", "").split()[2]) <= 420
+    for kind in ("when", "series-title"):
+        columns = []
+        for text in find_all(root, "text", kind):
+            sized = ET.Element(root.tag, {"font-size": root.get("font-size", "")})
+            sized.append(text)
+            extents = text_extents(sized)
+            columns.append((min(e[1] for e in extents), max(e[2] for e in extents)))
+        assert len(columns) == count, kind
+        columns.sort()
+        assert all(b[0] - a[1] >= 4 for a, b in zip(columns, columns[1:], strict=False)), kind

@@ -68,7 +68,7 @@ def test_operations_record_every_change_with_who_and_when(
         changes = operations.update_action(
             accepted, dana, {"status": "in_progress", "title": "New words"}
         )
-        assert "status planned → in progress" in changes
+        assert "status changed from planned to in progress" in changes
         own = operations.add_action(review, dana, {"title": "Quarterly review", "owner": "joint"})
         proposed = operations.propose_action(review, Actor.client_link(), "Visit us", "Monthly")
         assert (proposed.status, proposed.created_via_link, proposed.proposed_by) == (
@@ -91,10 +91,13 @@ def test_operations_record_every_change_with_who_and_when(
         assert sharing.what == "shared the results with Globex"
         whats = [(e.who, e.what) for e in events]
         assert whats[0][0] == "Dana Vendor" and whats[0][1].startswith("accepted the suggested")
-        assert ("Dana Vendor", "status planned → in progress; changed the title") in whats
+        assert (
+            "Dana Vendor",
+            "status changed from planned to in progress; changed the title",
+        ) in whats
         assert ("someone at Globex", "proposed the action: Visit us") in whats
         assert ("someone at Globex", "commented") in whats
-        assert ("Dana Vendor", "next review date none → 2031-06-01") in whats
+        assert ("Dana Vendor", "next review date set to 1 June 2031") in whats
         assert all(e.at is not None for e in events)
         assert accepted.updated_by_id == vendor_a.id and not accepted.updated_via_link
 
@@ -157,8 +160,12 @@ def test_vendor_accepts_edits_and_declines_through_the_page(
     vendor_client.post(f"{base}/next-review", data={"next_review_on": "2031-09-30"})
     page = vendor_client.get(base).get_data(as_text=True)
     assert "Our own" in page and "Edited title" in page
-    assert "status planned → done" in page  # history shown
-    assert "due date 2031-01-15 → 2031-02-01" in page
+    assert "status changed from planned to done" in page  # history shown
+    assert "due date changed from 15 January 2031 to 1 February 2031" in page
+    assert "owner changed from client to both" in page
+    history = page.split('id="plan-history"', 1)[1].split("</details>", 1)[0]
+    assert "next review date set to 30 September 2031" in history
+    assert "→" not in history and "2031-" not in history  # no raw values
     assert 'value="2031-09-30"' in page
     with app.app_context():
         assert _review(scored).next_review_on == date(2031, 9, 30)

@@ -35,6 +35,7 @@ STATUS_WORDS = {
     "done": "done",
     "declined": "declined",
 }
+OWNER_WORDS = {"vendor": "vendor", "client": "client", "joint": "both"}
 FIELD_WORDS = {
     "title": "title",
     "detail": "detail",
@@ -42,6 +43,8 @@ FIELD_WORDS = {
     "due_on": "due date",
     "status": "status",
 }
+#: Fields whose history line names the values; title and detail are only said to change.
+NAMED_FIELDS = ("owner", "due_on", "status")
 
 
 class PlanError(ValueError):
@@ -120,11 +123,44 @@ def _check(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _describe(name: str, value: Any) -> str:
+    """A field's value in the words of the plan's history.
+
+    >>> _describe("due_on", date(2027, 1, 10)), _describe("owner", "joint")
+    ('10 January 2027', 'both')
+    """
     if value is None or value == "":
         return "none"
     if name == "status":
-        return str(STATUS_WORDS.get(value, value))
-    return value.isoformat() if isinstance(value, date) else str(value)
+        return STATUS_WORDS.get(value, str(value))
+    if name == "owner":
+        return OWNER_WORDS.get(value, str(value))
+    return f"{value.day} {value:%B %Y}" if isinstance(value, date) else str(value)
+
+
+def change_words(what: str, name: str, old: Any, new: Any) -> str:
+    """One history line for a value set, changed or cleared; `what` is the field in words.
+
+    >>> change_words("due date", "due_on", None, date(2027, 1, 10))
+    'due date set to 10 January 2027'
+    >>> change_words("status", "status", "proposed", "planned")
+    'status changed from proposed to planned'
+    >>> change_words("next review date", "due_on", date(2027, 1, 10), None)
+    'next review date cleared (was 10 January 2027)'
+    """
+    if old is None or old == "":
+        return f"{what} set to {_describe(name, new)}"
+    if new is None or new == "":
+        return f"{what} cleared (was {_describe(name, old)})"
+    return f"{what} changed from {_describe(name, old)} to {_describe(name, new)}"
+
+
+def _text_change_words(name: str, old: str | None, new: str | None) -> str:
+    """Title and detail may be long: the history says what happened, not the words."""
+    if not old:
+        return f"added the {FIELD_WORDS[name]}"
+    if not new:
+        return f"removed the {FIELD_WORDS[name]}"
+    return f"changed the {FIELD_WORDS[name]}"
 
 
 def _apply(item: ActionItem, fields: dict[str, Any]) -> list[str]:
@@ -134,12 +170,10 @@ def _apply(item: ActionItem, fields: dict[str, Any]) -> list[str]:
         old = getattr(item, name)
         if old != value:
             setattr(item, name, value)
-            if name in ("title", "detail"):
-                changes.append(f"changed the {FIELD_WORDS[name]}")
+            if name in NAMED_FIELDS:
+                changes.append(change_words(FIELD_WORDS[name], name, old, value))
             else:
-                changes.append(
-                    f"{FIELD_WORDS[name]} {_describe(name, old)} → {_describe(name, value)}"
-                )
+                changes.append(_text_change_words(name, old, value))
     return changes
 
 
@@ -218,7 +252,7 @@ def _decline(review: Review, target: Pending | ActionItem, actor: Actor) -> Acti
         old = item.status
         item.status = "declined"
         _stamp(item, actor)
-        _record(review, actor, f"status {_describe('status', old)} → declined", item)
+        _record(review, actor, change_words("status", "status", old, "declined"), item)
     return item
 
 
@@ -327,9 +361,7 @@ def set_next_review(review: Review, actor: Actor, when: date | None) -> None:
         return
     old = review.next_review_on
     review.next_review_on = when
-    _record(
-        review, actor, f"next review date {_describe('due_on', old)} → {_describe('due_on', when)}"
-    )
+    _record(review, actor, change_words("next review date", "due_on", old, when))
     db.session.commit()
 
 

@@ -7,23 +7,29 @@ from collections.abc import Sequence
 
 from survey.domain.charts.svg import (
     AGREED_COLOUR,
+    CHART_WIDTH,
     CLIENT_COLOUR,
     GRID_COLOUR,
     INK,
     VENDOR_COLOUR,
     Chart,
     _el,
+    _fit_x,
     _frame,
     _text,
     _uid,
     _wrapped_text,
+    fit_lines,
     num,
 )
 
 LevelRef = tuple[str, str]  # (id, title)
 
 
-CURVE_BOX = (40.0, 30.0, 600.0, 230.0)  # left, top, right, bottom of the drawing area
+#: left, top, right, bottom of the curve: room above for three stacked tags on the highest
+#: level, below for a three-line title under the lowest
+CURVE_BOX = (20.0, 70.0, 400.0, 196.0)
+LEVELS_HEIGHT = 266
 
 
 def _logistic(t: float) -> float:
@@ -86,6 +92,7 @@ def s_curve(
             class_="curve",
         )
     ]
+    spacing = (CURVE_BOX[2] - CURVE_BOX[0]) / max(len(levels), 1)
     for (level_id, level_title), (x, y) in zip(levels, points, strict=True):
         body.append(
             _el(
@@ -101,13 +108,17 @@ def s_curve(
             )
         )
         body.append(
-            _wrapped_text(x, y + 30, level_title, 16, text_anchor="middle", class_="level-title")
+            _wrapped_text(
+                x, y + 30, level_title, spacing - 8, text_anchor="middle", class_="level-title"
+            )
         )
     body += _level_markers(levels, points, vendor_level, client_level, agreed_level, labels)
     lines = _level_lines(levels, vendor_level, client_level, agreed_level, labels)
     shape = "an S-curve" if curved else "steps"
     desc = f"Relationship levels drawn as {shape}, lowest first. " + " ".join(lines[1:])
-    svg = _frame(uid, 640, 300, "Relationship level", desc, "levels", "".join(body))
+    svg = _frame(
+        uid, CHART_WIDTH, LEVELS_HEIGHT, "Relationship level", desc, "levels", "".join(body)
+    )
     return Chart(svg=svg, title="Relationship level", lines=tuple(lines))
 
 
@@ -148,12 +159,14 @@ def _level_markers(
             )
         height = stacks.get(index[level_id], 0)
         stacks[index[level_id]] = height + 1
+        words = fit_lines(words, CHART_WIDTH - 8, bold=True, most=1)[0]  # a very long name
+        tag_x, anchor = _fit_x(x, words, CHART_WIDTH, bold=True)
         out.append(
             _text(
-                x,
+                tag_x,
                 y - 20 - 15 * height,
                 words,
-                text_anchor="middle",
+                text_anchor=anchor,
                 fill=colour,
                 font_weight="bold",
                 class_=f"marker marker-{kind}",

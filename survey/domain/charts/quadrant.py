@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Sequence
 
 from survey.domain.charts.svg import (
+    CHART_WIDTH,
     CLIENT_COLOUR,
     GRID_COLOUR,
     INK,
@@ -17,10 +18,12 @@ from survey.domain.charts.svg import (
     _text,
     _tick_label,
     _uid,
+    chars_within,
+    fit_lines,
     num,
 )
 
-QUADRANT_BOX = (70.0, 56.0, 370.0, 356.0)  # left, top, right, bottom of the plot
+QUADRANT_BOX = (56.0, 40.0, 404.0, 300.0)  # left, top, right, bottom of the plot
 QUADRANT_MARKER = 10.0  # marker radius
 QUADRANT_PAD = QUADRANT_MARKER + 4  # scores map inside the frame, so markers never cross it
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
@@ -136,12 +139,12 @@ def quadrant(
         _quadrant_line(number, title, importance, score, where)
         for number, (title, importance, score, where) in enumerate(rated, start=1)
     ]
+    shown = [part for line in lines for part in _legend_parts(line)]
     if unrated:
         names = f"Not placed (no importance or score): {', '.join(unrated)}."
         lines.extend(textwrap.wrap(names, QUADRANT_LEGEND_WIDTH))
-    legend_y = QUADRANT_BOX[3] + 84
-    for index, line in enumerate(lines):
-        body.append(_text(QUADRANT_BOX[0], legend_y + 18 * index, line, class_="legend-line"))
+        shown += _legend_parts(names)  # wrapped once, by its widths
+    body.append(_quadrant_legend(shown))
     drawn = [
         (number, quadrant_point(importance, score))
         for number, (_, importance, score, _) in enumerate(rated, start=1)
@@ -157,10 +160,12 @@ def quadrant(
     placed = list(zip(drawn, spots, strict=True))
     body.extend(_quadrant_leader(true, shown) for (_, true), shown in placed)
     body.extend(_quadrant_marker(number, shown) for (number, _), shown in placed)
-    height = int(legend_y + 18 * max(len(lines), 1))
+    height = int(QUADRANT_LEGEND_TOP + QUADRANT_LEGEND_LINE * max(len(shown), 1) - 6)
     where = f"cut at importance {cut[0]:.1f} and score {cut[1]:.1f}"
     desc = f"Client importance against client score, {where}. " + " ".join(lines)
-    svg = _frame(uid, 640, height, "Importance and performance", desc, "quadrant", "".join(body))
+    svg = _frame(
+        uid, CHART_WIDTH, height, "Importance and performance", desc, "quadrant", "".join(body)
+    )
     return Chart(svg=svg, title="Importance and performance", lines=tuple(lines))
 
 
@@ -196,7 +201,7 @@ def _quadrant_marker(number: int, shown: tuple[float, float]) -> str:
             str(number),
             text_anchor="middle",
             fill="#ffffff",
-            font_size=10,
+            font_size=11,
             font_weight="bold",
             class_="point-number",
         ),
@@ -286,7 +291,34 @@ def _quadrant_ticks() -> str:
     return "".join(parts)
 
 
-QUADRANT_LEGEND_WIDTH = 95  # characters in one legend line of the 640-wide chart
+QUADRANT_LEGEND_LEFT = 8.0
+QUADRANT_LEGEND_TOP = QUADRANT_BOX[3] + 86  # the first legend line's baseline
+#: characters in one line of the text alternative's note of the dimensions not placed
+#: (the drawn legend wraps each line again by its words' widths)
+QUADRANT_LEGEND_WIDTH = chars_within(CHART_WIDTH - 2 * QUADRANT_LEGEND_LEFT)
+QUADRANT_LEGEND_LINE = 16.0  # from one legend line to the next
+QUADRANT_LEGEND_INDENT = 18.0  # a point's later legend lines, past its number
+
+
+def _quadrant_legend(shown: list[tuple[float, str]]) -> str:
+    """The legend's lines, as (x, words), one under the other below the plot."""
+    return "".join(
+        _text(x, QUADRANT_LEGEND_TOP + QUADRANT_LEGEND_LINE * index, words, class_="legend-line")
+        for index, (x, words) in enumerate(shown)
+    )
+
+
+def _legend_parts(line: str) -> list[tuple[float, str]]:
+    """A legend line as drawn, as (x, words): wrapped to the drawing by the words' widths,
+    a point's later lines indented under its words (past its number), so each point's
+    lines read as one entry."""
+    room = CHART_WIDTH - 2 * QUADRANT_LEGEND_LEFT
+    first, *rest = fit_lines(line, room, most=len(line) + 1)
+    if not rest or not line[:1].isdigit():
+        return [(QUADRANT_LEGEND_LEFT, part) for part in (first, *rest)]
+    indent = QUADRANT_LEGEND_LEFT + QUADRANT_LEGEND_INDENT
+    more = fit_lines(line[len(first) :].strip(), room - QUADRANT_LEGEND_INDENT, most=len(line))
+    return [(QUADRANT_LEGEND_LEFT, first), *((indent, part) for part in more)]
 
 
 def _quadrant_line(

@@ -6,13 +6,17 @@ import math
 from collections.abc import Sequence
 
 from survey.domain.charts.svg import (
+    CHART_WIDTH,
     CLIENT_COLOUR,
+    FONT_SIZE,
     GRID_COLOUR,
+    LINE_HEIGHT,
     VENDOR_COLOUR,
     Chart,
     _el,
     _frame,
     _legend,
+    _legend_rows,
     _text,
     _uid,
     _wrapped_text,
@@ -20,8 +24,11 @@ from survey.domain.charts.svg import (
     score_text,
 )
 
-RADAR_CENTRE = (300.0, 210.0)
-RADAR_RADIUS = 140.0
+#: as small as lets the ring number 25 keep clear of the points with eight axes
+RADAR_RADIUS = 116.0
+#: room above the web for a three-line title of the axis pointing up
+RADAR_CENTRE = (CHART_WIDTH / 2, RADAR_RADIUS + 62.0)
+RADAR_TITLE_ROOM = 150.0  # units, at most, of an axis title's line
 
 
 def radar_point(index: int, count: int, value: float | None) -> tuple[float, float]:
@@ -42,13 +49,7 @@ def radar(
     uid = _uid(uid)
     count = max(len(dimensions), 1)
     body = [_radar_grid(count)]
-    for i, (title, _, _) in enumerate(dimensions):
-        x, y = radar_point(i, count, 100)
-        dx = x - RADAR_CENTRE[0]
-        anchor = "middle" if abs(dx) < 1 else ("start" if dx > 0 else "end")
-        lx = x + (8 if dx > 1 else -8 if dx < -1 else 0)
-        ly = y + (-22 if y < RADAR_CENTRE[1] - 1 else 16 if y > RADAR_CENTRE[1] + 1 else 4)
-        body.append(_wrapped_text(lx, ly, title, 18, text_anchor=anchor, class_="axis-title"))
+    body += [_axis_title(i, count, title) for i, (title, _, _) in enumerate(dimensions)]
     for party, colour, dash in (
         ("vendor", VENDOR_COLOUR, "none"),
         ("client", CLIENT_COLOUR, "6 4"),
@@ -80,14 +81,34 @@ def radar(
                 )
             )
     body += [_ring_label(count, ring) for ring in (25, 50, 75)]  # above the series
-    body.append(_legend(20, 400, labels))
+    legend_y = RADAR_CENTRE[1] + RADAR_RADIUS + 16 + 3 * LINE_HEIGHT * FONT_SIZE + 20
+    body.append(_legend(20, legend_y, labels))
+    height = int(legend_y + 12 + 20 * (_legend_rows(20, labels, CHART_WIDTH) - 1))
     lines = [
         f"{title}: {labels[0]} {score_text(v)}, {labels[1]} {score_text(c)}."
         for title, v, c in dimensions
     ]
     desc = "Dimension scores from 0 to 100, both parties. " + " ".join(lines)
-    svg = _frame(uid, 600, 420, "Dimension scores", desc, "radar", "".join(body))
+    svg = _frame(uid, CHART_WIDTH, height, "Dimension scores", desc, "radar", "".join(body))
     return Chart(svg=svg, title="Dimension scores", lines=tuple(lines))
+
+
+def _axis_title(index: int, count: int, title: str) -> str:
+    """An axis's title beyond its end, wrapped to the room between it and the drawing's edge;
+    titles above the centre grow upwards, away from the web."""
+    x, y = radar_point(index, count, 100)
+    dx = x - RADAR_CENTRE[0]
+    lx = x + (8 if dx > 1 else -8 if dx < -1 else 0)
+    if abs(dx) < 1:
+        anchor, room = "middle", 2 * min(lx, CHART_WIDTH - lx) - 8
+    elif dx > 0:
+        anchor, room = "start", CHART_WIDTH - lx - 4
+    else:
+        anchor, room = "end", lx - 4
+    width = min(RADAR_TITLE_ROOM, room)
+    above, below = y < RADAR_CENTRE[1] - 1, y > RADAR_CENTRE[1] + 1
+    ly = y + (-12 if above else 18 if below else 4)
+    return _wrapped_text(lx, ly, title, width, rise=above, text_anchor=anchor, class_="axis-title")
 
 
 def _radar_grid(count: int) -> str:
@@ -150,6 +171,6 @@ def _ring_label(count: int, ring: int) -> str:
         class_="ring-backing",
     )
     words = _text(
-        x, y + 3, str(ring), text_anchor="middle", font_size=9, fill="#5b6470", class_="ring-label"
+        x, y + 3, str(ring), text_anchor="middle", font_size=10, fill="#5b6470", class_="ring-label"
     )
     return backing + words
