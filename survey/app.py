@@ -120,13 +120,17 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_filters(app: Flask) -> None:
-    """Words every feature's templates share: dates, and who sees what."""
+    """Words every feature's templates share: dates, who sees what, and the vocabulary of
+    statuses, quadrants, plan states and owners (:mod:`survey.domain.vocabulary`)."""
     from survey.dates import long_date
     from survey.disclosure import promises, setting_words
+    from survey.domain.vocabulary import FILTERS
 
     app.add_template_filter(long_date)
     app.add_template_filter(setting_words)
     app.add_template_filter(promises)
+    for name, words in FILTERS.items():
+        app.add_template_filter(words, name)
 
 
 #: Friendly words for the error pages, by status code.

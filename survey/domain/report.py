@@ -21,6 +21,7 @@ from survey.domain.scoring import (
     ReviewResult,
     Spreads,
 )
+from survey.domain.vocabulary import QUADRANT_WORDS, STATUS_WORDS
 
 DASH = "–"
 WIDTH = 100
@@ -41,7 +42,8 @@ def _n(value: float | None) -> str:
 
 
 def _words(code: str | None) -> str:
-    return DASH if code is None else code.replace("_", " ")
+    """A status or quadrant inside the report's lower-case table: "blind spot"."""
+    return (STATUS_WORDS.get(code) or QUADRANT_WORDS.get(code, code)).lower() if code else DASH
 
 
 def _names(questionnaire: Questionnaire, review: ReviewAnswers | None) -> tuple[str, str]:

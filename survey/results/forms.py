@@ -10,10 +10,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from survey.dates import bounded_date_field
+from survey.domain.vocabulary import OWNER_WORDS, PLAN_STATUS_WORDS, capitalised
 from survey.models import ACTION_OWNERS, ACTION_STATUSES, AUTHOR_NAME_MAX, ActionItem
 
-OWNER_CHOICES = [SelectChoice(o, o.capitalize()) for o in ACTION_OWNERS]
-STATUS_CHOICES = [SelectChoice(s, s.replace("_", " ").capitalize()) for s in ACTION_STATUSES]
+OWNER_CHOICES = [SelectChoice(o, capitalised(OWNER_WORDS[o])) for o in ACTION_OWNERS]
+STATUS_CHOICES = [SelectChoice(s, capitalised(PLAN_STATUS_WORDS[s])) for s in ACTION_STATUSES]
 TITLE_MAX = 300
 TEXT_MAX = 2000
 

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from survey.database import write_operation
+from survey.domain.vocabulary import OWNER_WORDS, PLAN_FIELD_WORDS, PLAN_STATUS_WORDS
 from survey.extensions import db
 from survey.models import (
     ACTION_OWNERS,
@@ -28,21 +29,9 @@ from survey.models import (
 )
 from survey.results.data import Pending
 
-STATUS_WORDS = {
-    "proposed": "proposed",
-    "planned": "planned",
-    "in_progress": "in progress",
-    "done": "done",
-    "declined": "declined",
-}
-OWNER_WORDS = {"vendor": "vendor", "client": "client", "joint": "both"}
-FIELD_WORDS = {
-    "title": "title",
-    "detail": "detail",
-    "owner": "owner",
-    "due_on": "due date",
-    "status": "status",
-}
+#: The plan's words, shared with the pages and the PDF (survey.domain.vocabulary).
+STATUS_WORDS = PLAN_STATUS_WORDS
+FIELD_WORDS = PLAN_FIELD_WORDS
 #: Fields whose history line names the values; title and detail are only said to change.
 NAMED_FIELDS = ("owner", "due_on", "status")
 

@@ -50,8 +50,6 @@ from survey.domain.charts.svg import (
     GRID_COLOUR,
     HIDDEN_STRENGTH_COLOUR,
     INK,
-    QUADRANT_WORDS,
-    STATUS_WORDS,
     VENDOR_COLOUR,
     Chart,
     num,
@@ -67,6 +65,7 @@ from survey.domain.charts.trend import (
     trend_x,
     trend_y,
 )
+from survey.domain.vocabulary import QUADRANT_WORDS, STATUS_WORDS
 
 __all__ = [
     "AGREED_COLOUR",

@@ -13,7 +13,6 @@ from survey.domain.charts.svg import (
     HIDDEN_STRENGTH_COLOUR,
     INK,
     LINE_HEIGHT,
-    STATUS_WORDS,
     TICK_SIZE,
     Chart,
     _el,
@@ -25,6 +24,7 @@ from survey.domain.charts.svg import (
     num,
     text_width,
 )
+from survey.domain.vocabulary import STATUS_WORDS
 
 #: Each row's title is written above its bar, across the drawing, so the bars can use
 #: the whole width: the axis runs from GAP_LABEL_WIDTH (its left end, the margin for the
@@ -151,7 +151,9 @@ def _gap_row(
     if gap is None:
         words, colour = "not compared", "#5b6470"
     else:
-        words = f"{gap:+.1f}" + (f" {STATUS_WORDS[status]}" if status in STATUS_WORDS else "")
+        words = f"{gap:+.1f}" + (
+            f" {STATUS_WORDS[status]}" if status and status in STATUS_WORDS else ""
+        )
     room = CHART_WIDTH - 2 * GAP_MARGIN - text_width(words) - 12
     titles = fit_lines(title, room)
     baseline = top + FONT_SIZE

@@ -11,7 +11,6 @@ from survey.domain.charts.svg import (
     CLIENT_COLOUR,
     GRID_COLOUR,
     INK,
-    QUADRANT_WORDS,
     Chart,
     _el,
     _frame,
@@ -22,6 +21,7 @@ from survey.domain.charts.svg import (
     fit_lines,
     num,
 )
+from survey.domain.vocabulary import QUADRANT_WORDS
 
 QUADRANT_BOX = (56.0, 40.0, 404.0, 300.0)  # left, top, right, bottom of the plot
 QUADRANT_MARKER = 10.0  # marker radius

@@ -23,18 +23,6 @@ FONT_SIZE = 13  # the drawing's text, in units
 LINE_HEIGHT = 1.15  # a wrapped line's step, in ems
 TICK_SIZE = 11  # the small grey numbers on the axes
 
-STATUS_WORDS = {
-    "blind_spot": "blind spot",
-    "hidden_strength": "hidden strength",
-    "aligned": "aligned",
-}
-QUADRANT_WORDS = {
-    "concentrate_here": "Concentrate here",
-    "keep_it_up": "Keep it up",
-    "low_priority": "Low priority",
-    "possible_overkill": "Possible overkill",
-}
-
 
 @dataclass(frozen=True)
 class Chart:

@@ -26,6 +26,7 @@ from survey.domain.model import (
     StatusCondition,
 )
 from survey.domain.scoring.results import DimensionResult, SuggestedAction, _num, _r
+from survey.domain.vocabulary import quadrant_words
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def _quadrant_condition(facts: _Facts, cond: QuadrantIs) -> _Verdict:
         result.quadrant == cond.is_,
         f"{facts.who(served, cond.quadrant)} rates the importance of {result.title} "
         f"{result.importance.of(served):.1f} and scores it {result.score(served):.1f}, "
-        f"against cuts of {cuts} ({result.quadrant.replace('_', ' ')})",
+        f"against cuts of {cuts} ({quadrant_words(result.quadrant).lower()})",
     )
 
 
