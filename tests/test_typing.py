@@ -58,3 +58,15 @@ def test_mypy_refuses_values_outside_the_models_vocabularies(tmp_path: Path) -> 
 def test_mypy_accepts_the_values_the_app_uses(tmp_path: Path) -> None:
     out, status = _mypy(tmp_path, RIGHT)
     assert status == 0, out
+
+
+def test_forms_are_checked_against_the_wtforms_stubs(tmp_path: Path) -> None:
+    """types-WTForms is installed and used: a wrong argument to a field is an error."""
+    out, status = _mypy(
+        tmp_path,
+        "from wtforms import StringField\n"
+        "from wtforms.validators import Length\n"
+        "title = StringField('Title', validators=[Length(max='long')])\n",
+    )
+    assert status == 1
+    assert "snippet.py:3: error:" in out and "Length" in out, out

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from survey.choices import SelectChoice, options
 from survey.dates import bounded_date_field
 from survey.domain.vocabulary import OWNER_WORDS, PLAN_STATUS_WORDS, capitalised
 from survey.models import ACTION_OWNERS, ACTION_STATUSES, AUTHOR_NAME_MAX, ActionItem
@@ -35,9 +35,9 @@ class ActionForm(FlaskForm):
 
     title = _title()
     detail = _detail()
-    owner = SelectField("Owner", choices=OWNER_CHOICES, default="joint")
+    owner = SelectField("Owner", choices=options(OWNER_CHOICES), default="joint")
     due_on = bounded_date_field("Due by (optional)")
-    status = SelectField("Status", choices=STATUS_CHOICES, default="planned")
+    status = SelectField("Status", choices=options(STATUS_CHOICES), default="planned")
 
     def fields_dict(self) -> dict[str, object]:
         """The values the plan operations take."""

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from survey.choices import SelectChoice, options
 from survey.dates import bounded_date_field
 from survey.disclosure import THRESHOLD_DEFAULT, THRESHOLD_MAX, THRESHOLD_MIN, Confidentiality
 from survey.reveal import DEFAULT_MIN_RESPONDENTS, MIN_RESPONDENT_CHOICES
@@ -45,7 +45,7 @@ class ConfidentialityForm(FlaskForm):
     )
     anonymity_threshold = SelectField(
         "Anonymity threshold",
-        choices=THRESHOLD_CHOICES,
+        choices=options(THRESHOLD_CHOICES),
         coerce=int,
         default=THRESHOLD_DEFAULT,
         validate_choice=True,
@@ -78,10 +78,10 @@ class NewReviewForm(ConfidentialityForm):
     due_on = _due_field()
     min_respondents = SelectField(
         "Results open once each side has",
-        choices=[
+        choices=options(
             SelectChoice(n, f"{n} submitted respondent{'' if n == 1 else 's'}")
             for n in MIN_RESPONDENT_CHOICES
-        ],
+        ),
         coerce=int,
         default=DEFAULT_MIN_RESPONDENTS,
         validate_choice=True,

@@ -22,10 +22,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
-from wtforms.fields.choices import SelectChoice
 
 from survey import links, since
 from survey.access import review_in_my_organisation
+from survey.choices import SelectChoice, option_values, options
 from survey.domain import portfolio_table as table
 from survey.domain.loader import LoadedQuestionnaire
 from survey.extensions import db
@@ -183,7 +183,7 @@ def _prefill(form: NewReviewForm) -> None:
     questionnaire_id = request.args.get("questionnaire", "") or (
         previous.questionnaire_id if previous is not None else ""
     )
-    if questionnaire_id in {choice.value for choice in form.questionnaire.choices}:
+    if questionnaire_id in option_values(form.questionnaire):
         form.questionnaire.data = questionnaire_id
     if previous is not None:
         form.previous.data = previous.public_id
@@ -242,10 +242,10 @@ def new_review() -> ResponseReturnValue:
     """Pick a questionnaire, name the client, optionally a due date; then start the review."""
     loaded = catalogue()
     form = NewReviewForm()
-    form.questionnaire.choices = [
+    form.questionnaire.choices = options(
         SelectChoice(qid, f"{item.questionnaire.title} (version {item.questionnaire.version})")
         for qid, item in sorted(loaded.items(), key=lambda kv: kv[1].questionnaire.title)
-    ]
+    )
     installed = [item.questionnaire for item in loaded.values()]
     if not form.is_submitted():
         form.questionnaire.data = default_questionnaire(installed)
