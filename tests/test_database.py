@@ -81,6 +81,20 @@ def test_a_write_transaction_takes_the_lock_at_its_first_statement(
         assert not _second_connection_can_take_the_write_lock(own_engine)
 
 
+@pytest.fixture
+def scratch(app: Flask) -> Iterator[None]:
+    """A table of the test's own, dropped after it (PostgreSQL keeps one database for all)."""
+    with app.app_context():
+        db.session.execute(sa.text("CREATE TABLE IF NOT EXISTS scratch (n INTEGER)"))
+        db.session.commit()
+    yield
+    with app.app_context():
+        db.session.rollback()
+        db.session.execute(sa.text("DROP TABLE IF EXISTS scratch"))
+        db.session.commit()
+
+
+@pytest.mark.usefixtures("scratch")
 def test_a_write_operation_commits_and_releases_the_lock(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
@@ -89,7 +103,6 @@ def test_a_write_operation_commits_and_releases_the_lock(app: Flask) -> None:
 
         @write_operation
         def insert_a_row() -> None:
-            db.session.execute(sa.text("CREATE TABLE IF NOT EXISTS scratch (n INTEGER)"))
             db.session.execute(sa.text("INSERT INTO scratch VALUES (1)"))
             seen.append(_second_connection_can_take_the_write_lock(db.engine))
 
@@ -99,10 +112,9 @@ def test_a_write_operation_commits_and_releases_the_lock(app: Flask) -> None:
         assert db.session.execute(sa.text("SELECT count(*) FROM scratch")).scalar() == 1
 
 
+@pytest.mark.usefixtures("scratch")
 def test_a_failed_write_operation_rolls_back_everything(app: Flask) -> None:
     with app.app_context():
-        db.session.execute(sa.text("CREATE TABLE IF NOT EXISTS scratch (n INTEGER)"))
-        db.session.commit()
 
         @write_operation
         def half_then_fail() -> None:
@@ -114,10 +126,9 @@ def test_a_failed_write_operation_rolls_back_everything(app: Flask) -> None:
         assert db.session.execute(sa.text("SELECT count(*) FROM scratch")).scalar() == 0
 
 
+@pytest.mark.usefixtures("scratch")
 def test_nested_write_operations_are_one_transaction(app: Flask) -> None:
     with app.app_context():
-        db.session.execute(sa.text("CREATE TABLE IF NOT EXISTS scratch (n INTEGER)"))
-        db.session.commit()
 
         @write_operation
         def inner() -> None:
@@ -133,12 +144,12 @@ def test_nested_write_operations_are_one_transaction(app: Flask) -> None:
         assert db.session.execute(sa.text("SELECT count(*) FROM scratch")).scalar() == 0
 
 
+@pytest.mark.usefixtures("scratch")
 def test_a_request_that_writes_outside_an_operation_is_refused_in_tests(app: Flask) -> None:
     """The guard that keeps the write lock short: every write goes through write_operation."""
     with app.test_request_context("/"):
         if db.engine.dialect.name != "sqlite":
             pytest.skip("the guard is SQLite's")
-        db.session.execute(sa.text("CREATE TABLE IF NOT EXISTS scratch (n INTEGER)"))
         with pytest.raises(WriteOutsideOperation):
             db.session.execute(sa.text("INSERT INTO scratch VALUES (4)"))
         db.session.rollback()
