@@ -526,5 +526,5 @@ def test_two_instances_share_sessions_responses_limits_and_both_render_pdfs(
 
         stranger = _browser()
         statuses = [_status(stranger, f"{(a, b)[n % 2]}/r/{'u' * 32}") for n in range(130)]
-    # one bucket of 60 a minute for both (the respondent's two visits took 2 of it)
-    assert statuses.count(404) == 58 and statuses.count(429) == 72, statuses
+    # one bucket of 60 misses a minute for both (the respondent's visits were no misses)
+    assert statuses.count(404) == 60 and statuses.count(429) == 70, statuses

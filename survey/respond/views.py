@@ -33,6 +33,13 @@ from survey.domain.effort import effort
 from survey.domain.model import fill_names
 from survey.extensions import limiter
 from survey.faults import DATABASE_FAULTS, RETRY_AFTER, forget_failed_transaction
+from survey.limits import (
+    RESUME_LIMIT,
+    SHARED_LINK_LIMIT,
+    link_and_address,
+    personal_link,
+    token_misses,
+)
 from survey.links import (
     came_by_token,
     find_respondent,
@@ -69,8 +76,6 @@ from survey.reveal import open_to, preparer, reveal_state
 bp = Blueprint("respond", __name__, url_prefix="/r")
 bp.record_once(lambda _state: install_log_redaction())
 
-SHARED_LINK_LIMIT = "60 per minute"
-RESUME_LIMIT = "600 per minute"
 EXPIRED_MESSAGE = "Your session had expired; we kept your answers — press {button} again."
 #: The only accepted value of ``next``: after saving, go back to "check your answers".
 #: Anything else is ignored, so the parameter can never send anyone elsewhere.
@@ -122,7 +127,8 @@ def _journey_door(journey: Journey) -> ResultsDoor | None:
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
-@limiter.limit(SHARED_LINK_LIMIT)
+@token_misses
+@limiter.limit(SHARED_LINK_LIMIT, key_func=link_and_address)
 def welcome(token: str) -> ResponseReturnValue:
     """The party's welcome page; posting it starts a response and remembers it."""
     link = find_shared_link(token)
@@ -202,7 +208,8 @@ def _locked(journey: Journey) -> ResponseReturnValue | None:
 
 
 @bp.get("/resume/<token>")
-@limiter.limit(RESUME_LIMIT)
+@token_misses
+@limiter.limit(RESUME_LIMIT, key_func=personal_link)
 def resume(token: str) -> ResponseReturnValue:
     """Where a personal link lands: the first page with an open question, else the review."""
     journey = _journey(token)
@@ -216,7 +223,8 @@ def resume(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/resume/<token>/page/<int:number>", methods=["GET", "POST"])
-@limiter.limit(RESUME_LIMIT)
+@token_misses
+@limiter.limit(RESUME_LIMIT, key_func=personal_link)
 def page(token: str, number: int) -> ResponseReturnValue:
     """One section of the survey; Back and Next both save the page's answers first."""
     journey = _journey(token)
@@ -342,7 +350,8 @@ def _render_page(
 
 
 @bp.post("/resume/<token>/autosave")
-@limiter.limit(RESUME_LIMIT)
+@token_misses
+@limiter.limit(RESUME_LIMIT, key_func=personal_link)
 def autosave(token: str) -> ResponseReturnValue:
     """Save what the page script sends while the person types; answers in JSON."""
     journey = _journey(token)
@@ -372,7 +381,8 @@ def autosave(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/resume/<token>/review", methods=["GET", "POST"])
-@limiter.limit(RESUME_LIMIT)
+@token_misses
+@limiter.limit(RESUME_LIMIT, key_func=personal_link)
 def review(token: str) -> ResponseReturnValue:
     """All answers per section with "change" links, and the final submit."""
     journey = _journey(token)
@@ -416,7 +426,8 @@ def _render_review(
 
 
 @bp.get("/resume/<token>/done")
-@limiter.limit(RESUME_LIMIT)
+@token_misses
+@limiter.limit(RESUME_LIMIT, key_func=personal_link)
 def thanks(token: str) -> ResponseReturnValue:
     """After submit: thanks, and the response shown read-only."""
     journey = _journey(token)
