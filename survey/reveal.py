@@ -20,7 +20,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 
 from survey.disclosure import Disclosure
-from survey.domain.model import PARTIES, Party, Questionnaire
+from survey.domain.model import PARTIES, Party
 from survey.domain.scoring import Respondent as ScoredRespondent
 from survey.domain.scoring import ReviewAnswers, ReviewResult, score
 from survey.extensions import db
@@ -128,19 +128,3 @@ def review_result(review: Review) -> ReviewResult:
     """
     side_worded = disclosure_for(review, "vendor").side_worded()
     return score(questionnaire_for(review), review_answers_for(review), side_worded)
-
-
-def one_by_one(
-    questionnaire: Questionnaire, answers: ReviewAnswers, party: Party
-) -> list[ReviewResult]:
-    """The engine on each respondent of `party` alone: the spread within a side."""
-    results = []
-    for person in answers.respondents(party):
-        alone = ReviewAnswers(
-            answers.vendor_org,
-            answers.client_org,
-            [person] if party == "vendor" else [],
-            [person] if party == "client" else [],
-        )
-        results.append(score(questionnaire, alone))
-    return results

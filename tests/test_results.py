@@ -385,3 +385,36 @@ def test_importance_questions_are_their_own_group_without_blind_spot_words(
         assert shown_cells[(q.id, "status")] == words
     assert "Blind spot" not in mattering and "Hidden strength" not in mattering
     assert "Blind spot" in rated or "Hidden strength" in rated
+
+
+def test_each_sides_ranges_come_from_the_one_scoring_pass() -> None:
+    """The lowest and highest respondent score per question, as the engine keeps them while
+    it scores, equal scoring each respondent alone (what the page once did, 1,203 engine
+    runs for 200 + 200 people)."""
+    from survey.disclosure import Confidentiality, Disclosure
+    from survey.domain.answers import parse_answers
+    from survey.domain.loader import load_file
+    from survey.domain.scoring import ReviewAnswers, score
+    from survey.results.data import party_spreads
+
+    questionnaire = load_file(ROOT / "questionnaires" / "vendor-value-review.yaml").questionnaire
+    answers = parse_answers(EXAMPLE.read_text(), EXAMPLE.name, questionnaire)
+    everyone = Disclosure("vendor", Confidentiality(True, 1), {"vendor": 9, "client": 9})
+    ranges = party_spreads(score(questionnaire, answers), everyone)
+    expected: dict[str, dict[str, tuple[float, float] | None]] = {}
+    for party in ("vendor", "client"):
+        for person in answers.respondents(party):
+            alone = ReviewAnswers(
+                answers.vendor_org,
+                answers.client_org,
+                [person] if party == "vendor" else [],
+                [person] if party == "client" else [],
+            )
+            for entry in score(questionnaire, alone).to_dict()["questions"]:
+                if entry[party] is None:
+                    continue
+                per = expected.setdefault(entry["id"], {"vendor": None, "client": None})
+                low, high = per[party] or (entry[party], entry[party])
+                per[party] = (min(low, entry[party]), max(high, entry[party]))
+    assert ranges == expected
+    assert any(low != high for per in ranges.values() for low, high in filter(None, per.values()))

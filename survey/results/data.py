@@ -3,7 +3,7 @@
 Only *submitted* respondents count. Every number shown comes from the review's one result,
 :func:`survey.reveal.review_result` (the engine, rounded by its ``to_dict()``, exactly as
 `survey score` prints it); this module only arranges them for reading. The spread within a
-party is the engine run on each respondent alone (:func:`survey.reveal.one_by_one`), not a
+party is kept by the engine as it scores (each question's spreads), not a
 second formula.
 """
 
@@ -25,7 +25,7 @@ from survey.domain.scoring import Proposal, ReviewAnswers, ReviewResult, visible
 from survey.extensions import db
 from survey.models import ActionItem, Review
 from survey.questionnaires import questionnaire_for
-from survey.reveal import disclosure_for, one_by_one, review_answers_for
+from survey.reveal import disclosure_for, review_answers_for
 
 # --- keys that tie plan items to suggestions ------------------------------------------------
 
@@ -399,7 +399,7 @@ def _question_text(questionnaire: Questionnaire, question: Question, names: Revi
 
 def _question_rows(comparison: Comparison) -> list[QuestionRow]:
     questionnaire = comparison.questionnaire
-    spreads = party_spreads(questionnaire, comparison.answers, comparison.disclosure)
+    spreads = party_spreads(comparison.result, comparison.disclosure)
     rows = []
     for entry in comparison.numbers["questions"]:
         question = questionnaire.question(entry["id"])
@@ -433,29 +433,33 @@ def _importance_view(question: Question, status: str | None) -> str | None:
     return "agree" if status == "aligned" else "differ"
 
 
-def party_spreads(
-    questionnaire: Questionnaire, answers: ReviewAnswers, disclosure: Disclosure
-) -> dict[str, dict[str, tuple[float, float] | None]]:
-    """Per question and party, the lowest and highest respondent score (engine, one by one).
+def _one_decimal(value: float) -> float:
+    """As the engine's JSON rounds a score (and never -0.0)."""
+    return round(value, 1) + 0.0
 
-    A party whose people the audience may not see one by one (below the threshold) has no
-    range at all: with two people, the lowest and highest *are* their answers.
+
+def party_spreads(
+    result: ReviewResult, disclosure: Disclosure
+) -> dict[str, dict[str, tuple[float, float] | None]]:
+    """Per question and party, the lowest and highest respondent score.
+
+    The engine keeps them as it scores (each question's :class:`Spreads`), so the range
+    costs nothing more than the one scoring pass. A party whose people the audience may not
+    see one by one (below the threshold) has no range at all: with two people, the lowest
+    and highest *are* their answers.
     """
-    singles: dict[str, list[dict[str, Any]]] = {p: [] for p in PARTIES}
-    for party in PARTIES:
-        if not disclosure.shows_people_of(party):
-            continue
-        singles[party] = [r.to_dict() for r in one_by_one(questionnaire, answers, party)]
     spreads: dict[str, dict[str, tuple[float, float] | None]] = {}
-    for party in PARTIES:
-        for result in singles[party]:
-            for entry in result["questions"]:
-                per = spreads.setdefault(entry["id"], {"vendor": None, "client": None})
-                value = entry[party]
-                if value is None:
-                    continue
-                low, high = per[party] or (value, value)
-                per[party] = (min(low, value), max(high, value))
+    for question in result.questions:
+        per: dict[str, tuple[float, float] | None] = {"vendor": None, "client": None}
+        for party in PARTIES:
+            spread = question.spreads.of(party)
+            if disclosure.shows_people_of(party) and spread.low is not None:
+                per[party] = (
+                    _one_decimal(spread.low),
+                    _one_decimal(spread.high if spread.high is not None else spread.low),
+                )
+        if any(per.values()):
+            spreads[question.id] = per
     return spreads
 
 
