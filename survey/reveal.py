@@ -15,9 +15,13 @@ exports carry answers, not results).
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from typing import Any, Literal
 
 import sqlalchemy as sa
+from flask import current_app
 
 from survey.disclosure import Disclosure
 from survey.domain.model import PARTIES, Party
@@ -119,12 +123,60 @@ def disclosure_for(review: Review, audience: Party) -> Disclosure:
     return Disclosure(audience, review.confidentiality, counts)
 
 
+#: How many review results each app keeps (a result is a few hundred small numbers).
+RESULT_CACHE_SIZE = 128
+_results_lock = threading.Lock()
+
+
+def _results() -> OrderedDict[tuple[Any, ...], ReviewResult]:
+    """This app's cache of results (each app, so each test's database, has its own)."""
+    cache: OrderedDict[tuple[Any, ...], ReviewResult] = current_app.extensions.setdefault(
+        "survey_review_results", OrderedDict()
+    )
+    return cache
+
+
+def result_key(review: Review, side_worded: frozenset[Party]) -> tuple[Any, ...]:
+    """What a review's result depends on: its pinned questionnaire, the names of the two
+    organisations, who submitted (and when), and how the reasons are worded.
+
+    A submitted response can no longer change, so the set of submissions stands for their
+    answers: a new submission, or one removed, makes a new key. The latest change to their
+    answers is in it too, so even an answer corrected in the database by hand is seen.
+    """
+    people = submitted_respondents(review)
+    submitted = tuple(sorted((r.id, r.submitted_at) for r in people))
+    changed = db.session.scalar(
+        sa.select(sa.func.max(Answer.updated_at)).where(
+            Answer.respondent_id.in_([r.id for r in people])
+        )
+    )
+    source = hashlib.sha256(review.questionnaire_source.encode()).hexdigest()
+    names = (review.vendor_name, review.client_name)
+    return (review.id, source, names, submitted, changed, tuple(sorted(side_worded)))
+
+
 def review_result(review: Review) -> ReviewResult:
     """The engine's result of a review: the one every page, the PDF and the portfolio show.
 
     The engine on the submitted answers (:func:`review_answers_for`), with the reasons
     worded as the confidentiality setting wants (the same for both audiences), so a stored
     reason and a shown one never differ. Call only when the results are ready.
+
+    Kept per app (so per worker) by :func:`result_key`: the page, the PDF and the portfolio
+    asking again about an unchanged review do not load and score its answers again.
     """
     side_worded = disclosure_for(review, "vendor").side_worded()
-    return score(questionnaire_for(review), review_answers_for(review), side_worded)
+    key = result_key(review, side_worded)
+    cache = _results()
+    with _results_lock:
+        kept = cache.get(key)
+        if kept is not None:
+            cache.move_to_end(key)
+            return kept
+    result = score(questionnaire_for(review), review_answers_for(review), side_worded)
+    with _results_lock:
+        cache[key] = result
+        while len(cache) > RESULT_CACHE_SIZE:
+            cache.popitem(last=False)
+    return result

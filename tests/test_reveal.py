@@ -377,3 +377,71 @@ def test_every_page_the_pdf_and_the_portfolio_take_the_one_review_result(
         assert response.status_code == 200, path
         assert prepared.public_id in result_calls, path
     assert len(printed) == 2 and all("<html" in html for html in printed)
+
+
+# --- the one result, kept while nothing it depends on changes (issue 15, point 2) -----------
+
+
+@pytest.fixture
+def engine_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the engine's runs on a review's answers."""
+    from survey import reveal
+
+    runs: list[int] = []
+    real = reveal.score
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reveal, "score", counted)
+    return runs
+
+
+def _result(app: Flask, review: MadeReview) -> Any:
+    from survey import reveal
+
+    with app.app_context():
+        row = db.session.get(Review, review.id)
+        assert row is not None
+        return reveal.review_result(row)
+
+
+def test_an_unchanged_review_is_scored_once(
+    app: Flask,
+    vendor_a: Persona,
+    make_review: Callable[..., MadeReview],
+    make_respondent: Callable[..., Any],
+    engine_runs: list[int],
+) -> None:
+    review = make_scored(app, vendor_a, make_review, make_respondent)
+    first = _result(app, review)
+    client = app.test_client()
+    assert client.get(f"/r/{review.results_token}/results").status_code == 200
+    assert _result(app, review) == first
+    assert len(engine_runs) == 1
+
+
+def test_a_new_submission_or_a_corrected_answer_is_scored_again(
+    app: Flask,
+    vendor_a: Persona,
+    make_review: Callable[..., MadeReview],
+    make_respondent: Callable[..., Any],
+    engine_runs: list[int],
+) -> None:
+    from survey.models import Answer
+
+    review = make_scored(app, vendor_a, make_review, make_respondent)
+    before = _result(app, review)
+    client_answers = next(a for party, _, a in example_people() if party == "client")
+    make_respondent(review, "client", answers={**client_answers, "recommend": 0}, submit=True)
+    after = _result(app, review)
+    assert len(engine_runs) == 2
+    assert after.nps != before.nps
+    with app.app_context():  # an answer corrected by hand in the database
+        answer = db.session.scalars(sa.select(Answer).where(Answer.question_id == "recommend"))
+        row = next(iter(answer))
+        row.value = 10 if row.value != 10 else 9
+        db.session.commit()
+    assert _result(app, review) != after
+    assert len(engine_runs) == 3

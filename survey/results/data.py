@@ -70,7 +70,8 @@ def pending_items(review: Review, result: ReviewResult) -> list[Pending]:
         for a in result.actions
     ]
     questionnaire = questionnaire_for(review)
-    found += [_proposal(questionnaire, review, p) for p in result.proposals]
+    disclosures = {party: disclosure_for(review, party) for party in PARTIES}
+    found += [_proposal(questionnaire, review, p, disclosures[p.party]) for p in result.proposals]
     return [p for p in found if p.key not in decided]
 
 
@@ -101,14 +102,19 @@ def proposal_title(question_id: str, text: str) -> tuple[str, str | None]:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…", text
 
 
-def _proposal(questionnaire: Questionnaire, review: Review, proposal: Proposal) -> Pending:
-    """An answer's proposal: titled as an action, saying which question it answers."""
+def _proposal(
+    questionnaire: Questionnaire, review: Review, proposal: Proposal, disclosure: Disclosure
+) -> Pending:
+    """An answer's proposal: titled as an action, saying which question it answers.
+
+    `disclosure` is its own side's (:func:`disclosure_for`), made once for all proposals.
+    """
     question = questionnaire.question(proposal.question)
     asked = question.text_for(proposal.party, review.vendor_name, review.client_name)
     title, detail = proposal_title(proposal.question, proposal.text)
     org = review.vendor_name if proposal.party == "vendor" else review.client_name
     # kept in the plan, which both sides read: named only when names reach the other side
-    who = disclosure_for(review, proposal.party).shared_label(proposal.party, proposal.name, org)
+    who = disclosure.shared_label(proposal.party, proposal.name, org)
     return Pending(
         proposal_key(proposal.party, proposal.question, proposal.text),
         "proposal",
