@@ -155,3 +155,76 @@ def test_priority_is_explained_where_it_is_shown(vendor_client: FlaskClient, sco
     assert "counts as 100" in words
     hint = page[page.index('id="pending"') :]
     assert 'href="#dimensions">priority</a>' in hint
+
+
+def test_a_long_list_shows_its_first_rows_and_the_rest_on_request(
+    app: Flask,
+    vendor_client: FlaskClient,
+    vendor_a: Any,
+    make_review: Any,
+    make_respondent: Any,
+) -> None:
+    """Hundreds of written answers make hundreds of proposals: the page lists the first
+    ones, says how many more there are, and lists them all on request."""
+    from test_results import example_people
+
+    from survey.results.views import PENDING_SHOWN
+
+    review = make_scored(app, vendor_a, make_review, make_respondent)
+    client_answers = next(a for party, _, a in example_people() if party == "client")
+    for n in range(PENDING_SHOWN):
+        proposal = {**client_answers, "stop": f"Stop sending report number {n}"}
+        make_respondent(review, "client", answers=proposal, submit=True)
+    pending = _pending(app, scored=review)
+    assert len(pending) > PENDING_SHOWN + 5
+    page = _results(vendor_client, review)
+    assert page.count('class="pending-item ') == PENDING_SHOWN
+    assert f"To decide: {len(pending)} suggestions" in page
+    assert f"Show all {len(pending)} to decide" in page
+    assert f"Decline the rest ({len(pending)})" in page
+    everything = vendor_client.get(f"/reviews/{review.public_id}/results?pending=all")
+    listed = everything.get_data(as_text=True)
+    assert listed.count('class="pending-item ') == len(pending)
+    assert "Show all" not in listed
+
+
+def _clients_quotes(html: str) -> str:
+    """The client side's list of quotes of the first written-answers block in `html`."""
+    side = html[html.index("verbatim-side verbatim-client") :]
+    return side[: side.index("</ul>")]
+
+
+def test_written_answers_are_folded_and_all_served_on_request(
+    app: Flask,
+    vendor_client: FlaskClient,
+    vendor_a: Any,
+    make_review: Any,
+    make_respondent: Any,
+) -> None:
+    from test_results import example_people
+
+    from survey.results.views import VERBATIMS_SHOWN
+
+    review = make_scored(app, vendor_a, make_review, make_respondent)
+    client_answers = next(a for party, _, a in example_people() if party == "client")
+    for n in range(VERBATIMS_SHOWN + 2):
+        said = {**client_answers, "recommend": 3, "what-would-change": f"Reason number {n:02d}"}
+        make_respondent(review, "client", answers=said, submit=True)
+    page = _results(vendor_client, review)
+    block = page[page.index('id="verbatim-what-would-change"') :]
+    block = (
+        block[: block.index('<div class="verbatim" ')]
+        if '<div class="verbatim" ' in block
+        else block
+    )
+    assert _clients_quotes(block).count("<li><q>") == VERBATIMS_SHOWN
+    already = sum(
+        1 for party, _, a in example_people() if party == "client" and a.get("what-would-change")
+    )
+    total = VERBATIMS_SHOWN + 2 + already
+    assert f"All {total} answers from Globex</a> ({total - VERBATIMS_SHOWN} more)" in block
+    everything = vendor_client.get(f"/reviews/{review.public_id}/results?answers=all")
+    whole = everything.get_data(as_text=True)
+    whole = whole[whole.index('id="verbatim-what-would-change"') :]
+    assert _clients_quotes(whole).count("<li><q>") == total
+    assert 'href="?answers=all#verbatim-what-would-change"' not in whole

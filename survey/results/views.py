@@ -193,17 +193,47 @@ def _over_time(review: Review, comparison: Comparison) -> dict[str, Any]:
     }
 
 
+#: Suggestions and proposals listed at first; the rest behind "Show all" (``?pending=all``).
+#: A review of hundreds of people brings one proposal per written answer: listing them all
+#: would make the page megabytes long (the bulk buttons still decide them all).
+PENDING_SHOWN = 25
+
+
+#: Written answers listed per side and question; all of them on request (``?answers=all``).
+VERBATIMS_SHOWN = 10
+
+
+def _verbatim_limit() -> int | None:
+    """How many written answers each side lists per question on this view of the page."""
+    return None if request.args.get("answers") == "all" else VERBATIMS_SHOWN
+
+
+def _shown_pending(pending: list[Pending], notice_at: str | None) -> list[Pending]:
+    """The first PENDING_SHOWN (all of them on request), and the one a message is about."""
+    if request.args.get("pending") == "all" or len(pending) <= PENDING_SHOWN:
+        return pending
+    shown = pending[:PENDING_SHOWN]
+    touched = [p for p in pending[PENDING_SHOWN:] if _prefix(p.key) == notice_at]
+    return shown + touched
+
+
 def _vendor_context(review: Review, comparison: Comparison) -> dict[str, Any]:
     pending = pending_items(review, comparison.result)
     items = plan_items(review)
+    notice_at = _notice_at(items, pending)
+    shown = _shown_pending(pending, notice_at)
     return {
         **_over_time(review, comparison),
         "first_actions": report.first_actions(items),
         "c": comparison,
         "review": review,
         "audience": "vendor",
-        "notice_at": _notice_at(items, pending),
-        "pending": [(p, _prefix(p.key)) for p in pending],
+        "notice_at": notice_at,
+        "pending": [(p, _prefix(p.key)) for p in shown],
+        "pending_total": len(pending),
+        "pending_suggested": sum(1 for p in pending if p.source == "suggested"),
+        "pending_more": len(pending) - len(shown),
+        "verbatim_limit": _verbatim_limit(),
         "items": items,
         "comment_forms": {i.public_id: comment_form(i.public_id) for i in items},
         "response_forms": {
@@ -564,6 +594,7 @@ def _pdf_response(review: Review, audience: Party) -> ResponseReturnValue:
 def _client_context(token: str, review: Review, comparison: Comparison) -> dict[str, Any]:
     items = plan_items(review)
     return {
+        "verbatim_limit": _verbatim_limit(),
         **_over_time(review, comparison),
         "first_actions": report.first_actions(items),
         "c": comparison,
