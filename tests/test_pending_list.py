@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
-from test_results import make_scored
+from test_results import example_people, make_scored
 
 from survey.extensions import db
 from survey.models import ActionItem, Review
@@ -157,21 +157,20 @@ def test_priority_is_explained_where_it_is_shown(vendor_client: FlaskClient, sco
     assert 'href="#dimensions">priority</a>' in hint
 
 
+def _a_client_of_the_example() -> dict[str, Any]:
+    """The answers of the example's first client respondent, to submit again with changes."""
+    return next(answers for party, _, answers in example_people() if party == "client")
+
+
 def test_a_long_list_shows_its_first_rows_and_the_rest_on_request(
-    app: Flask,
-    vendor_client: FlaskClient,
-    vendor_a: Any,
-    make_review: Any,
-    make_respondent: Any,
+    app: Flask, vendor_client: FlaskClient, scored: Any, make_respondent: Any
 ) -> None:
     """Hundreds of written answers make hundreds of proposals: the page lists the first
     ones, says how many more there are, and lists them all on request."""
-    from test_results import example_people
-
     from survey.results.views import PENDING_SHOWN
 
-    review = make_scored(app, vendor_a, make_review, make_respondent)
-    client_answers = next(a for party, _, a in example_people() if party == "client")
+    review = scored
+    client_answers = _a_client_of_the_example()
     for n in range(PENDING_SHOWN):
         proposal = {**client_answers, "stop": f"Stop sending report number {n}"}
         make_respondent(review, "client", answers=proposal, submit=True)
@@ -195,18 +194,12 @@ def _clients_quotes(html: str) -> str:
 
 
 def test_written_answers_are_folded_and_all_served_on_request(
-    app: Flask,
-    vendor_client: FlaskClient,
-    vendor_a: Any,
-    make_review: Any,
-    make_respondent: Any,
+    app: Flask, vendor_client: FlaskClient, scored: Any, make_respondent: Any
 ) -> None:
-    from test_results import example_people
-
     from survey.results.views import VERBATIMS_SHOWN
 
-    review = make_scored(app, vendor_a, make_review, make_respondent)
-    client_answers = next(a for party, _, a in example_people() if party == "client")
+    review = scored
+    client_answers = _a_client_of_the_example()
     for n in range(VERBATIMS_SHOWN + 2):
         said = {**client_answers, "recommend": 3, "what-would-change": f"Reason number {n:02d}"}
         make_respondent(review, "client", answers=said, submit=True)
