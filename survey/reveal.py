@@ -61,7 +61,26 @@ def missing_parties(review: Review) -> list[Party]:
     >>> missing_parties(Review(min_respondents=1, respondents=[]))
     ['vendor', 'client']
     """
-    return [p for p in PARTIES if len(submitted_respondents(review, p)) < _minimum(review)]
+    counts = submitted_counts(review)
+    return [p for p in PARTIES if counts[p] < _minimum(review)]
+
+
+def submitted_counts(review: Review) -> dict[Party, int]:
+    """How many have submitted on each side, without loading the review's respondents.
+
+    A welcome page or the portfolio only needs the counts: one grouped query, rather than
+    every respondent of a review of hundreds. Where the respondents are loaded already
+    (the results pages), or the review is not stored (a doctest), they are counted here.
+    """
+    if review.id is None or "respondents" not in sa.inspect(review).unloaded:
+        return {p: len(submitted_respondents(review, p)) for p in PARTIES}
+    rows = db.session.execute(
+        sa.select(Respondent.party, sa.func.count())
+        .where(Respondent.review_id == review.id, Respondent.submitted_at.is_not(None))
+        .group_by(Respondent.party)
+    )
+    found = {party: int(count) for party, count in rows}
+    return {p: found.get(p, 0) for p in PARTIES}
 
 
 def results_ready(review: Review) -> bool:
@@ -119,8 +138,7 @@ def review_answers_for(review: Review) -> ReviewAnswers:
 
 def disclosure_for(review: Review, audience: Party) -> Disclosure:
     """What `audience` may see of each side's people in this review (survey.disclosure)."""
-    counts: dict[Party, int] = {p: len(submitted_respondents(review, p)) for p in PARTIES}
-    return Disclosure(audience, review.confidentiality, counts)
+    return Disclosure(audience, review.confidentiality, submitted_counts(review))
 
 
 #: How many review results each app keeps (a result is a few hundred small numbers).

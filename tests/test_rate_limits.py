@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from factories import MadeReview, Persona
@@ -89,3 +90,29 @@ def test_the_counters_keys_hold_no_token(limited_app: Flask, review: MadeReview)
     keys = " ".join(str(key) for key in limiter.storage.storage)  # type: ignore[attr-defined]
     assert "resume:" in keys and "link:" in keys
     assert review.client_token not in keys and resume not in keys
+
+
+def test_the_welcome_page_never_loads_the_reviews_respondents(
+    app: Flask, client: Any, review: MadeReview, make_respondent: Callable[..., Any]
+) -> None:
+    """A welcome page of a review of hundreds costs what one person's does (issue 15, 3)."""
+    import sqlalchemy as sa
+
+    from survey.models import Respondent
+
+    for n in range(30):
+        make_respondent(review, "client", name=f"P{n}")
+    loaded: list[object] = []
+
+    def count(target: object, _context: object) -> None:
+        loaded.append(target)
+
+    sa.event.listen(Respondent, "load", count)
+    try:
+        assert client.get(f"/r/{review.client_token}").status_code == 200
+        started = client.post(f"/r/{review.client_token}", data={"name": "Ann"})
+        assert started.status_code == 302
+        assert client.get(started.location).status_code == 200  # her first page
+    finally:
+        sa.event.remove(Respondent, "load", count)
+    assert len(loaded) <= 2, f"{len(loaded)} respondents loaded"
