@@ -439,11 +439,6 @@ def _importance_view(question: Question, status: str | None) -> str | None:
     return "agree" if status == "aligned" else "differ"
 
 
-def _one_decimal(value: float) -> float:
-    """As the engine's JSON rounds a score (and never -0.0)."""
-    return round(value, 1) + 0.0
-
-
 def party_spreads(
     result: ReviewResult, disclosure: Disclosure
 ) -> dict[str, dict[str, tuple[float, float] | None]]:
@@ -458,12 +453,8 @@ def party_spreads(
     for question in result.questions:
         per: dict[str, tuple[float, float] | None] = {"vendor": None, "client": None}
         for party in PARTIES:
-            spread = question.spreads.of(party)
-            if disclosure.shows_people_of(party) and spread.low is not None:
-                per[party] = (
-                    _one_decimal(spread.low),
-                    _one_decimal(spread.high if spread.high is not None else spread.low),
-                )
+            if disclosure.shows_people_of(party):
+                per[party] = question.spreads.of(party).rounded_range()
         if any(per.values()):
             spreads[question.id] = per
     return spreads

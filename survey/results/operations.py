@@ -29,9 +29,6 @@ from survey.models import (
 )
 from survey.results.data import Pending
 
-#: The plan's words, shared with the pages and the PDF (survey.domain.vocabulary).
-STATUS_WORDS = PLAN_STATUS_WORDS
-FIELD_WORDS = PLAN_FIELD_WORDS
 #: Fields whose history line names the values; title and detail are only said to change.
 NAMED_FIELDS = ("owner", "due_on", "status")
 
@@ -120,7 +117,7 @@ def _describe(name: str, value: Any) -> str:
     if value is None or value == "":
         return "none"
     if name == "status":
-        return STATUS_WORDS.get(value, str(value))
+        return PLAN_STATUS_WORDS.get(value, str(value))
     if name == "owner":
         return OWNER_WORDS.get(value, str(value))
     return f"{value.day} {value:%B %Y}" if isinstance(value, date) else str(value)
@@ -146,10 +143,10 @@ def change_words(what: str, name: str, old: Any, new: Any) -> str:
 def _text_change_words(name: str, old: str | None, new: str | None) -> str:
     """Title and detail may be long: the history says what happened, not the words."""
     if not old:
-        return f"added the {FIELD_WORDS[name]}"
+        return f"added the {PLAN_FIELD_WORDS[name]}"
     if not new:
-        return f"removed the {FIELD_WORDS[name]}"
-    return f"changed the {FIELD_WORDS[name]}"
+        return f"removed the {PLAN_FIELD_WORDS[name]}"
+    return f"changed the {PLAN_FIELD_WORDS[name]}"
 
 
 def _apply(item: ActionItem, fields: dict[str, Any]) -> list[str]:
@@ -160,7 +157,7 @@ def _apply(item: ActionItem, fields: dict[str, Any]) -> list[str]:
         if old != value:
             setattr(item, name, value)
             if name in NAMED_FIELDS:
-                changes.append(change_words(FIELD_WORDS[name], name, old, value))
+                changes.append(change_words(PLAN_FIELD_WORDS[name], name, old, value))
             else:
                 changes.append(_text_change_words(name, old, value))
     return changes
@@ -193,18 +190,6 @@ def accept_action(
 
     `edits` (title, detail, owner, due_on) let the vendor adjust it while accepting.
     """
-    item = _accept(review, target, actor, edits)
-    db.session.commit()
-    return item
-
-
-def _accept(
-    review: Review,
-    target: Pending | ActionItem,
-    actor: Actor,
-    edits: dict[str, Any] | None = None,
-) -> ActionItem:
-    """accept_action without the commit, for the bulk decisions' single transaction."""
     fields = _check({"status": "planned", **(edits or {})})
     if isinstance(target, Pending):
         item = _from_pending(review, target)
@@ -223,13 +208,6 @@ def _accept(
 @write_operation
 def decline_action(review: Review, target: Pending | ActionItem, actor: Actor) -> ActionItem:
     """Mark a suggestion or proposal as declined (kept, so it is not offered again)."""
-    item = _decline(review, target, actor)
-    db.session.commit()
-    return item
-
-
-def _decline(review: Review, target: Pending | ActionItem, actor: Actor) -> ActionItem:
-    """decline_action without the commit, for the bulk decisions' single transaction."""
     if isinstance(target, Pending):
         item = _from_pending(review, target)
         item.status = "declined"
@@ -253,13 +231,15 @@ def accept_all_suggested(review: Review, pending: list[Pending], actor: Actor) -
     Returns the items made; none when another request decided them first (a double
     submit finds an empty list, or hits the plan's unique key and changes nothing).
     """
-    return _decide_all(review, [p for p in pending if p.source == "suggested"], actor, _accept)
+    return _decide_all(
+        review, [p for p in pending if p.source == "suggested"], actor, accept_action
+    )
 
 
 @write_operation
 def decline_all_pending(review: Review, pending: list[Pending], actor: Actor) -> list[ActionItem]:
     """Decline every suggestion and proposal still in `pending`, in one transaction."""
-    return _decide_all(review, pending, actor, _decline)
+    return _decide_all(review, pending, actor, decline_action)
 
 
 def _decide_all(
@@ -268,9 +248,10 @@ def _decide_all(
     actor: Actor,
     decide: Callable[[Review, Pending, Actor], ActionItem],
 ) -> list[ActionItem]:
+    """Each decision inside the caller's one write operation (nested ones run within it)."""
     try:
         items = [decide(review, target, actor) for target in pending]
-        db.session.commit()
+        db.session.flush()
     except sa.exc.IntegrityError:  # decided meanwhile by a request that committed first
         db.session.rollback()
         return []
@@ -280,7 +261,7 @@ def _decide_all(
 @write_operation
 def update_action(item: ActionItem, actor: Actor, fields: dict[str, Any]) -> list[str]:
     """Edit an item (title, detail, owner, due date, status); returns the changes made."""
-    allowed = {k: v for k, v in fields.items() if k in FIELD_WORDS}
+    allowed = {k: v for k, v in fields.items() if k in PLAN_FIELD_WORDS}
     changes = _apply(item, _check(allowed))
     if changes:
         _stamp(item, actor)

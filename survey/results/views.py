@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -331,14 +332,9 @@ def edit_pending(public_id: str, key: str) -> ResponseReturnValue:
 @bp.route("/reviews/<public_id>/results/plan/accept-suggested", methods=["POST"])
 def accept_suggested(public_id: str) -> ResponseReturnValue:
     """Accept every undecided engine suggestion as suggested (not the proposals people made)."""
-    review = review_in_my_organisation(public_id)
-    _ready_or_404(review)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    pending = pending_items(review, reveal.review_result(review))
-    made = operations.accept_all_suggested(review, pending, _me())
+    review, made = _decide_every_pending(public_id, operations.accept_all_suggested)
     if made:
-        flash(f"Added to the plan: {_count(len(made), 'suggestion')}.", "success")
+        flash(f"Added to the plan: {_count(made, 'suggestion')}.", "success")
     else:
         flash("No suggestion was left to accept; nothing changed.", "info")
     return _back(review, "plan")
@@ -347,17 +343,23 @@ def accept_suggested(public_id: str) -> ResponseReturnValue:
 @bp.route("/reviews/<public_id>/results/plan/decline-rest", methods=["POST"])
 def decline_rest(public_id: str) -> ResponseReturnValue:
     """Decline every suggestion and proposal still undecided."""
+    review, declined = _decide_every_pending(public_id, operations.decline_all_pending)
+    if declined:
+        flash(f"Declined the {_count(declined, 'item')} left to decide.", "success")
+    else:
+        flash("Nothing was left to decide; nothing changed.", "info")
+    return _back(review, "plan")
+
+
+def _decide_every_pending(
+    public_id: str, decide: Callable[[Review, list[Pending], operations.Actor], list[Any]]
+) -> tuple[Review, int]:
+    """Run one bulk decision on what is still to decide; the review and how many it made."""
     review = review_in_my_organisation(public_id)
     _ready_or_404(review)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    pending = pending_items(review, reveal.review_result(review))
-    declined = operations.decline_all_pending(review, pending, _me())
-    if declined:
-        flash(f"Declined the {_count(len(declined), 'item')} left to decide.", "success")
-    else:
-        flash("Nothing was left to decide; nothing changed.", "info")
-    return _back(review, "plan")
+    return review, len(decide(review, pending_items(review, reveal.review_result(review)), _me()))
 
 
 def _count(number: int, noun: str) -> str:

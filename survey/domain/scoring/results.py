@@ -53,6 +53,11 @@ class Spread:
     low: float | None = None
     high: float | None = None
 
+    def rounded_range(self) -> tuple[float, float] | None:
+        """(lowest, highest), rounded as the JSON rounds a score; None without a value."""
+        low, high = _r(self.low), _r(self.high)
+        return (low, high) if low is not None and high is not None else None
+
     @property
     def split(self) -> bool:
         """Whether the party's own people disagree by SPLIT_POINTS or more."""
