@@ -38,12 +38,15 @@ lock:
 	echo "setuptools>=68" | $(BIN)/uv $(UV_COMPILE) pyproject.toml - --extra test -o $(TEST_LOCK)
 	echo "setuptools>=68" | $(BIN)/uv $(UV_COMPILE) pyproject.toml - -c $(TEST_LOCK) -o $(LOCK)
 
-## run: install, migrate the SQLite database, load the demo review, serve on http://$(HOST):$(PORT)
+## run: install, migrate the SQLite database, load the demo review, start the mail worker,
+## serve on http://$(HOST):$(PORT); both stop with Ctrl-C
 run: $(STAMP)
 	$(BIN)/survey db upgrade
 	$(BIN)/survey demo --base-url http://$(HOST):$(PORT)
 	@echo "Serving on http://$(HOST):$(PORT) — stop with Ctrl-C"
-	SURVEY_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c python:survey.gunicorn_conf survey.wsgi:app
+	$(BIN)/survey worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	SURVEY_BIND=$(HOST):$(PORT) \
+	  $(BIN)/gunicorn -c python:survey.gunicorn_conf survey.wsgi:app
 
 ## system-deps: Debian packages for the browser and PDF tests (installed with apt-get when missing)
 system-deps:

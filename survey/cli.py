@@ -49,6 +49,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "survey.commands.operator:delete_client_command",
         "Delete a client with all its reviews (asks first).",
     ),
+    "worker": (
+        "survey.commands.worker:worker_command",
+        "Deliver queued mail (and run the schedule) until stopped with Ctrl-C.",
+    ),
     "db": ("flask_migrate.cli:db", "Perform database migrations."),
 }
 

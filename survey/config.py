@@ -89,6 +89,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SURVEY_SIGNUP": env_bool(env, "SURVEY_SIGNUP", True),
         "SURVEY_PDF_TIMEOUT": env_int(env, "SURVEY_PDF_TIMEOUT", 60),
         **operations_config(env),
+        **mail_config(env),
     }
 
 
@@ -138,6 +139,46 @@ def check_start_up(config: Mapping[str, Any]) -> list[str]:
             "own, so several workers let several times the limit through; use redis://"
         )
     return warnings
+
+
+MAIL_SCHEMES = ("smtp", "smtps")
+QUEUE_SCHEMES = ("redis", "rediss", "sqlite", "memory")
+
+
+def mail_config(env: Mapping[str, str]) -> dict[str, Any]:
+    """Mail and background-work settings.
+
+    - `SURVEY_MAIL_URL`: ``smtp://user:pass@host:587`` (STARTTLS, required) or
+      ``smtps://user:pass@host:465`` (TLS from the first byte). Without it, mails are
+      written as ``.eml`` files under the instance folder's ``mail/`` (development).
+    - `SURVEY_MAIL_FROM`: the sender address; required with a mail URL.
+    - `SURVEY_MAIL_CA_FILE`: a CA bundle to trust for a private relay (optional).
+    - `SURVEY_QUEUE_URL`: where the worker's queue lives: ``redis://…`` in production,
+      ``sqlite:///path`` (the default, ``queue.db`` in the instance folder) or ``memory://``.
+    """
+    url = env.get("SURVEY_MAIL_URL", "").strip()
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in MAIL_SCHEMES or not parts.hostname:
+            raise ConfigError(
+                "SURVEY_MAIL_URL must look like smtp://user:password@host:587 (STARTTLS) "
+                "or smtps://user:password@host:465"
+            )
+    sender = env.get("SURVEY_MAIL_FROM", "").strip()
+    if url and "@" not in sender:
+        raise ConfigError("SURVEY_MAIL_FROM must be set to an address when SURVEY_MAIL_URL is")
+    queue = env.get("SURVEY_QUEUE_URL", "").strip()
+    if queue and urlsplit(queue).scheme not in QUEUE_SCHEMES:
+        raise ConfigError(
+            f"SURVEY_QUEUE_URL={queue!r} must start with redis://, sqlite:/// or memory://"
+        )
+    return {
+        "SURVEY_MAIL_URL": url or None,
+        "SURVEY_MAIL_FROM": sender or "Rapport <rapport@localhost>",
+        "SURVEY_MAIL_CA_FILE": env.get("SURVEY_MAIL_CA_FILE") or None,
+        "SURVEY_MAIL_FOLDER": None,  # None: mail/ in the instance folder
+        "SURVEY_QUEUE_URL": queue or None,  # None: queue.db in the instance folder
+    }
 
 
 LOG_FORMATS = ("text", "json")

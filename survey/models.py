@@ -509,3 +509,41 @@ class ActionComment(db.Model):  # type: ignore[name-defined,misc]
         if self.via_link or self.user is None:
             return via_link_who(self.author_name, self.item.review)
         return self.user.name
+
+
+class OutboxMail(db.Model):  # type: ignore[name-defined,misc]
+    """A mail to send, written in the same transaction as the change that causes it.
+
+    A worker delivers it later (see :mod:`survey.mail.outbox`), so a failing mail server
+    never fails the request, and a change rolled back never sends its mail. `event_key`
+    names the event ("reminder:<invitee>:<date>"): unique, so one event queues one mail
+    however many workers or clicks raise it. Once sent, the bodies are dropped: links
+    with tokens in them are not kept in the database longer than needed.
+    """
+
+    __tablename__ = "outbox_mail"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    text_body: Mapped[str | None] = mapped_column(sa.Text)
+    html_body: Mapped[str | None] = mapped_column(sa.Text)
+    #: Extra headers, such as List-Unsubscribe on reminders.
+    headers: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
+    review_id: Mapped[int | None] = mapped_column(sa.ForeignKey("review.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    #: A worker's lease on the mail: another worker leaves it alone until then.
+    claimed_until: Mapped[datetime | None] = mapped_column(Timestamp)
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(80))
+    sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    failed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+
+    @property
+    def status(self) -> Literal["sent", "failed", "waiting"]:
+        """Sent, given up after every retry, or waiting for (another) attempt."""
+        if self.sent_at is not None:
+            return "sent"
+        return "failed" if self.failed_at is not None else "waiting"

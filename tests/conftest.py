@@ -247,3 +247,24 @@ def client_respondent(
     """Persona: a client respondent who has started answering vendor A's review."""
     review = make_review(vendor_a)
     return review, make_respondent(review, "client", name="Hiro", role="Head of operations")
+
+
+# --- mail ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def smtp_certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from smtp_box import make_certificate
+
+    return make_certificate(tmp_path_factory.mktemp("smtp"))
+
+
+@pytest.fixture
+def smtp_server(smtp_certificate: tuple[Path, Path]) -> Iterator[Any]:
+    """A real SMTP server (STARTTLS, login) for this test; see tests/smtp_box.py."""
+    from smtp_box import SmtpServer
+
+    server = SmtpServer(*smtp_certificate)
+    server.start()
+    yield server
+    server.stop()

@@ -39,6 +39,7 @@ from werkzeug.routing import Rule
 
 from survey import create_app, links
 from survey.auth import operations as auth_ops
+from survey.auth import recovery
 from survey.domain.scoring import score
 from survey.extensions import db, limiter
 from survey.models import Review, User, new_token
@@ -69,6 +70,7 @@ class World:
     replaced: dict[str, str] = field(default_factory=dict)  # X's old client link, its respondent
     resume: dict[str, str] = field(default_factory=dict)  # "x-client" ... -> resume token
     invite: str = ""
+    reset: str = ""
     results: dict[str, str] = field(default_factory=dict)  # results-link persona -> token
     client_of_x: str = ""  # public id of X's client organisation (in org A's portfolio)
     item_x: str = ""  # an action item of X (a client proposal)
@@ -134,6 +136,7 @@ def build_world() -> World:
     world.results["results_revoked"] = hooli["results"]
     links.revoke_link(revoked, "results")
     _, world.invite = auth_ops.invite_colleague(user_a, "new@acme.example")
+    world.reset = recovery.reset_token(user_a)
     item = results_ops.propose_action(x, results_ops.Actor.client_link(), "Meet monthly", None)
     world.item_x = item.public_id
     result = score(questionnaire_for(x), review_answers_for(x))
@@ -213,7 +216,7 @@ def token_for(persona: str, kind: str, world: World) -> str:
         return held[persona].get(kind, held[persona]["link"])
     if persona in world.results:
         return world.results[persona]
-    return world.invite if kind == "invite" else UNKNOWN
+    return {"invite": world.invite, "reset": world.reset}.get(kind, UNKNOWN)
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -275,6 +278,14 @@ EXPECTED: dict[str, Row] = {
         get=every(404, anonymous=200, vendor_a=200, vendor_b=200),
         post=every(404, anonymous=200, vendor_a=200, vendor_b=200),
         token="invite",
+    ),
+    # asking for a reset link: the same page for everyone (unknown addresses included)
+    "auth.forgot_password": Row(get=every(200), post=every(200)),
+    # a reset link opens for whoever holds it; nothing else does
+    "auth.reset_password": Row(
+        get=every(404, anonymous=200, vendor_a=200, vendor_b=200),
+        post=every(404, anonymous=200, vendor_a=200, vendor_b=200),
+        token="reset",
     ),
     # workspace
     "workspace.index": Row(get=every(302, vendor_a=200, vendor_b=200)),

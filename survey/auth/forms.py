@@ -96,5 +96,13 @@ class PasswordChangeForm(FlaskForm):
     password, confirm = _new_password_fields("New password")
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = _new_password_fields("New password")
+
+
 class EndSessionsForm(FlaskForm):
     """Only the CSRF token, behind "Log out on every device"."""

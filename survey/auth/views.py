@@ -27,13 +27,15 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
-from survey.auth import operations
+from survey.auth import operations, recovery
 from survey.auth.forms import (
     AcceptInvitationForm,
     EndSessionsForm,
+    ForgotPasswordForm,
     InviteForm,
     LoginForm,
     PasswordChangeForm,
+    ResetPasswordForm,
     SignupForm,
 )
 from survey.extensions import limiter
@@ -44,6 +46,9 @@ bp = Blueprint("auth", __name__)
 LOGIN_LIMIT = "10 per minute"
 SIGNUP_LIMIT = "10 per hour"
 INVITE_LIMIT = "30 per hour"
+#: Asking for a reset link: per address of the visitor (each account also gets at most one
+#: mail per ten minutes, whoever asks).
+FORGOT_LIMIT = "5 per 15 minutes"
 #: What signing up and accepting an invitation say, whether or not the address was new.
 NEXT_STEP = (
     "Next, log in with {email} and the password you chose. "
@@ -194,3 +199,31 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         operations.accept_invitation(invitation, form.name.data or "", form.password.data or "")
         return _log_in_next(email)
     return render_template("auth/accept.html", form=form, invitation=invitation)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(FORGOT_LIMIT, methods=["POST"])
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a reset link; the answer is the same whether or not the address is known."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = operations.normalise_email(form.email.data or "")
+        recovery.request_reset(email)
+        return render_template("auth/forgot_sent.html", email=email)
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per hour")
+def reset_password(token: str) -> ResponseReturnValue:
+    """Choose a new password through a reset link (once, within the hour)."""
+    user = recovery.user_for_reset(token)
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        email = user.email
+        recovery.reset_password(user, form.password.data or "")
+        flash("Your password is changed. Log in with it; every other session has ended.", "success")
+        return redirect(url_for("auth.login", email=email))
+    return render_template("auth/reset.html", form=form, email=user.email)

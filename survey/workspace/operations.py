@@ -303,7 +303,7 @@ def set_confidentiality(review: Review, setting: Confidentiality) -> None:
 
 def _delete_review_rows(review: Review) -> None:
     """Delete a review and everything that hangs off it (answers, links, plan), uncommitted."""
-    from survey.models import Respondent
+    from survey.models import OutboxMail, Respondent
 
     item_ids = sa.select(ActionItem.id).where(ActionItem.review_id == review.id)
     # Items carried from this review into later ones keep their mark, not the link.
@@ -321,6 +321,8 @@ def _delete_review_rows(review: Review) -> None:
         db.session.delete(respondent)  # its answers go with it (cascade)
     db.session.flush()
     db.session.execute(sa.delete(ShareLink).where(ShareLink.review_id == review.id))
+    # Its mails go too: a mail not yet sent about a deleted review must not leave.
+    db.session.execute(sa.delete(OutboxMail).where(OutboxMail.review_id == review.id))
     db.session.delete(review)
 
 
