@@ -154,9 +154,7 @@ def _due_ids() -> list[int]:
         .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
         .limit(BATCH)
     )
-    ids = list(db.session.scalars(query))
-    db.session.commit()  # end the read: the claims below each start on the latest state
-    return ids
+    return list(db.session.scalars(query))  # each claim then starts on the latest state
 
 
 @write_operation
@@ -173,8 +171,7 @@ def _claim(mail_id: int, worker: str) -> OutboxMail | None:
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return None
-    mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
-    return mail
+    return db.session.get(OutboxMail, mail_id, populate_existing=True)
 
 
 @write_operation
@@ -206,11 +203,3 @@ def _record_failure(mail: OutboxMail, error: Exception) -> bool:
         type(error).__name__,
     )
     return given_up
-
-
-def waiting_mail() -> int:
-    """How many mails are not sent yet (for health checks and the operator)."""
-    query = sa.select(sa.func.count(OutboxMail.id)).where(
-        OutboxMail.sent_at.is_(None), OutboxMail.failed_at.is_(None)
-    )
-    return db.session.scalar(query) or 0
