@@ -96,10 +96,13 @@ def register_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
-        """The user of a session cookie, unless its session version has been ended."""
+        """The user of a session cookie, unless its session version has been ended or the
+        user has been removed from the organisation."""
         public_id, _, version = session_id.rpartition(".")
         user = db.session.scalar(sa.select(User).where(User.public_id == public_id))
-        return user if user is not None and str(user.session_version) == version else None
+        if user is None or user.is_removed:
+            return None
+        return user if str(user.session_version) == version else None
 
 
 def register_blueprints(app: Flask) -> None:

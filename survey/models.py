@@ -85,8 +85,19 @@ class Organisation(db.Model):  # type: ignore[name-defined,misc]
     reviews: Mapped[list[Review]] = relationship(back_populates="organisation")
 
 
+#: What a user may do in their organisation's team: an admin invites, withdraws
+#: invitations, removes colleagues and changes roles; a member sees the team only.
+#: Everything else (clients, reviews, results) is the same for both.
+Role = Literal["admin", "member"]
+ROLES: tuple[Role, ...] = get_args(Role)
+
+
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
-    """A vendor staff account; everything it sees is scoped to its organisation."""
+    """A vendor staff account; everything it sees is scoped to its organisation.
+
+    A removed user (`removed_at` set) keeps its row, so reviews and plan history still
+    name who did what, but it cannot log in and its sessions have ended.
+    """
 
     __tablename__ = "user_account"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,9 +109,24 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     #: Part of every session cookie of this user: raising it ends them all (logout, a new
     #: password, "log out everywhere"), copies made before included.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: New rows say their role (the first user of an organisation is its admin, an invited
+    #: colleague a member); the server default made every user existing before roles an
+    #: admin, so nobody lost what they could do.
+    role: Mapped[Role] = mapped_column(sa.String(10), default="member", server_default="admin")
+    removed_at: Mapped[datetime | None] = mapped_column(Timestamp)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether this user may manage the team (invite, withdraw, remove, change roles)."""
+        return self.role == "admin"
+
+    @property
+    def is_removed(self) -> bool:
+        """Whether an admin has removed this user from the organisation."""
+        return self.removed_at is not None
 
     def get_id(self) -> str:
         """What the session holds: the public id (never the primary key) and the version.
@@ -116,6 +142,10 @@ class Invitation(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "invitation"
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Names the invitation in the Team page's withdraw button (never the raw token).
+    public_id: Mapped[str] = mapped_column(
+        sa.String(32), unique=True, index=True, default=new_public_id
+    )
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     email: Mapped[str] = mapped_column(sa.String(254))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -123,15 +153,18 @@ class Invitation(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(Timestamp)
     accepted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    #: When an admin withdrew it: the link opens nothing from then on.
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     organisation: Mapped[Organisation] = relationship()
     invited_by: Mapped[User] = relationship()
 
     def is_usable(self, now: datetime | None = None) -> bool:
-        """Not yet accepted and not expired."""
+        """Not yet accepted, not withdrawn and not expired."""
         now = now or utcnow()
         expires = as_utc(self.expires_at)
-        return self.accepted_at is None and (expires is None or expires > now)
+        open_ = self.accepted_at is None and self.revoked_at is None
+        return open_ and (expires is None or expires > now)
 
 
 def client_name_key(name: str) -> str:

@@ -155,7 +155,7 @@ def test_invitation_joins_the_same_organisation(
     app: Flask, vendor_client: FlaskClient, vendor_a: Any
 ) -> None:
     page = vendor_client.post("/team", data={"email": "sam@acme.example"}).get_data(as_text=True)
-    assert "Invitation for sam@acme.example created" in page
+    assert "Invitation sent to sam@acme.example." in page
     link = page.split('id="invite-link" value="')[1].split('"')[0]
     path = link.removeprefix("http://localhost")
     assert path.startswith("/invite/")
@@ -193,7 +193,7 @@ def test_an_invitation_says_nothing_of_accounts_elsewhere(
     """Inviting bill@initech answers as for anyone; accepting makes nothing, and says so
     in the same words as for a new account. Only one's own team is named (it is listed)."""
     page = vendor_client.post("/team", data={"email": vendor_b.email}).get_data(as_text=True)
-    assert f"Invitation for {vendor_b.email} created" in page
+    assert f"Invitation sent to {vendor_b.email}." in page
     link = page.split('id="invite-link" value="')[1].split('"')[0]
     path = link.removeprefix("http://localhost")
     accepted = app.test_client().post(

@@ -1,12 +1,16 @@
-"""Forms for accounts: sign-up, log-in, invitation and its acceptance."""
+"""Forms for accounts: sign-up, log-in, invitation and its acceptance, the team, the account."""
 
 from __future__ import annotations
 
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from survey.choices import SelectChoice, options
+from survey.domain.vocabulary import ROLE_WORDS
+from survey.models import ROLES
 
 MIN_PASSWORD = 10
 #: Deliberately loose: one "@", something on each side, a dot in the domain. The real
@@ -106,3 +110,28 @@ class ResetPasswordForm(FlaskForm):
 
 class EndSessionsForm(FlaskForm):
     """Only the CSRF token, behind "Log out on every device"."""
+
+
+class NameForm(FlaskForm):
+    """The user's own name, on the Account page."""
+
+    name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name."), Length(max=200)],
+        description="Colleagues see it on the Team page and beside what you do in reviews.",
+        render_kw={"autocomplete": "name"},
+    )
+
+
+class RoleForm(FlaskForm):
+    """The role a team button gives a colleague ("Make admin", "Make member")."""
+
+    role = RadioField(
+        "Role",
+        choices=options(SelectChoice(role, ROLE_WORDS[role]) for role in ROLES),
+        validators=[DataRequired("Choose a role.")],
+    )
+
+
+class TeamActionForm(FlaskForm):
+    """Only the CSRF token, behind "Withdraw" and "Remove" on the Team page."""

@@ -50,16 +50,19 @@ def user_for_reset(token: str) -> User | None:
     if not isinstance(data, dict):
         return None
     user: User | None = db.session.scalar(sa.select(User).where(User.public_id == data.get("u")))
-    if user is None or data.get("p") != _fingerprint(user):
+    if user is None or user.is_removed or data.get("p") != _fingerprint(user):
         return None
     return user
 
 
 @write_operation
 def request_reset(email: str) -> None:
-    """Queue a reset mail if the address has an account; do nothing visible otherwise."""
+    """Queue a reset mail if the address has a live account; do nothing visible otherwise.
+
+    A removed user gets none: a new password would not let them log in.
+    """
     user = find_user_by_email(email)
-    if user is None:
+    if user is None or user.is_removed:
         return
     spacing = int(RESET_SPACING.total_seconds())
     bucket = int(utcnow().timestamp()) // spacing

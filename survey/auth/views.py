@@ -1,4 +1,9 @@
-"""Account pages: /signup, /login, /logout, /account, /team (invite), /invite/<token> (accept).
+"""Account pages: /signup, /login, /logout, /account, /team, /invite/<token> (accept).
+
+The Team page lists the organisation's members and open invitations to everyone in it;
+only an admin may invite, withdraw an invitation, remove a colleague or change a role (a
+member gets 403 on those posts). Another organisation's users and invitations are never
+found (404). An organisation always keeps at least one admin.
 
 Sessions: logging in starts a new session (nothing from before survives, the CSRF secret
 included), and it ends after `SURVEY_SESSION_DAYS` without a visit. Each cookie carries
@@ -34,12 +39,16 @@ from survey.auth.forms import (
     ForgotPasswordForm,
     InviteForm,
     LoginForm,
+    NameForm,
     PasswordChangeForm,
     ResetPasswordForm,
+    RoleForm,
     SignupForm,
+    TeamActionForm,
 )
+from survey.domain.vocabulary import ROLE_WORDS
 from survey.extensions import limiter
-from survey.models import User
+from survey.models import Role, User
 
 bp = Blueprint("auth", __name__)
 
@@ -121,10 +130,34 @@ def account() -> ResponseReturnValue:
             start_session(user)
             flash("Your password is changed. Every other session has ended.", "success")
             return redirect(url_for(".account"))
-    days = current_app.permanent_session_lifetime.days
+    return _account_page(form=form)
+
+
+def _account_page(
+    form: PasswordChangeForm | None = None, name_form: NameForm | None = None
+) -> ResponseReturnValue:
+    """The Account page, with whichever of its forms was just posted (and its errors)."""
+    if name_form is None:
+        name_form = NameForm(formdata=None, name=current_user.name)
     return render_template(
-        "auth/account.html", form=form, end_form=EndSessionsForm(), session_days=days
+        "auth/account.html",
+        form=form or PasswordChangeForm(formdata=None),
+        name_form=name_form,
+        end_form=EndSessionsForm(),
+        session_days=current_app.permanent_session_lifetime.days,
     )
+
+
+@bp.route("/account/name", methods=["POST"])
+@login_required
+def change_name() -> ResponseReturnValue:
+    """Change one's own name (what colleagues see); nothing else about the account."""
+    form = NameForm()
+    if form.validate_on_submit():
+        operations.change_name(current_user, form.name.data or "")
+        flash("Your name is changed.", "success")
+        return redirect(url_for(".account"))
+    return _account_page(name_form=form)
 
 
 @bp.route("/account/sessions/end", methods=["POST"])
@@ -166,12 +199,14 @@ def _log_in_next(email: str) -> ResponseReturnValue:
 @limiter.limit(INVITE_LIMIT, methods=["POST"])
 @login_required
 def team() -> ResponseReturnValue:
-    """The organisation's users, and a form to invite a colleague.
+    """The organisation's members and open invitations; an admin's form to invite a colleague.
 
-    The invitation link is shown once, in the response to the POST: only its hash is kept.
+    The invitation is mailed to the colleague; its link is also shown once, in the response
+    to the POST (only its hash is kept), for when the mail goes astray.
     """
     form = InviteForm()
-    invite_url = None
+    if request.method == "POST":
+        _admins_only()
     if form.validate_on_submit():
         try:
             invitation, token = operations.invite_colleague(current_user, form.email.data or "")
@@ -179,11 +214,90 @@ def team() -> ResponseReturnValue:
             form.email.errors = [*form.email.errors, str(error)]
         else:
             invite_url = url_for("auth.accept_invitation", token=token, _external=True)
-            form = InviteForm(formdata=None)
-            return render_template(
-                "auth/team.html", form=form, invite_url=invite_url, invited=invitation.email
-            )
-    return render_template("auth/team.html", form=form, invite_url=None, invited=None)
+            return _team_page(InviteForm(formdata=None), invite_url, invitation.email)
+    return _team_page(form)
+
+
+def _team_page(
+    form: InviteForm, invite_url: str | None = None, invited: str | None = None
+) -> ResponseReturnValue:
+    organisation = current_user.organisation
+    return render_template(
+        "auth/team.html",
+        form=form,
+        invite_url=invite_url,
+        invited=invited,
+        members=operations.members(organisation),
+        invitations=operations.pending_invitations(organisation),
+        other_role={"admin": "member", "member": "admin"},
+    )
+
+
+def _admins_only() -> None:
+    """403 unless the current user is an admin of their organisation."""
+    if not current_user.is_admin:
+        abort(403)
+
+
+def _team_done(message: str, category: str = "success") -> ResponseReturnValue:
+    flash(message, category)
+    return redirect(url_for(".team"))
+
+
+@bp.route("/team/invitations/<invitation_id>/revoke", methods=["POST"])
+@login_required
+def revoke_invitation(invitation_id: str) -> ResponseReturnValue:
+    """Withdraw an invitation of one's organisation: its link stops opening at once."""
+    _admins_only()
+    invitation = operations.find_team_invitation(current_user.organisation, invitation_id)
+    if invitation is None:
+        abort(404)
+    if TeamActionForm().validate_on_submit():
+        try:
+            operations.revoke_invitation(current_user, invitation)
+        except operations.AccountError as error:
+            return _team_done(str(error), "error")
+        return _team_done(f"The invitation for {invitation.email} is withdrawn.")
+    return redirect(url_for(".team"))
+
+
+@bp.route("/team/members/<member_id>/remove", methods=["POST"])
+@login_required
+def remove_member(member_id: str) -> ResponseReturnValue:
+    """Remove a colleague: their sessions end at once and they can no longer log in."""
+    _admins_only()
+    member = _member_or_404(member_id)
+    if TeamActionForm().validate_on_submit():
+        try:
+            operations.remove_member(current_user, member)
+        except operations.AccountError as error:
+            return _team_done(str(error), "error")
+        return _team_done(f"{member.name} ({member.email}) is removed from the team.")
+    return redirect(url_for(".team"))
+
+
+@bp.route("/team/members/<member_id>/role", methods=["POST"])
+@login_required
+def change_role(member_id: str) -> ResponseReturnValue:
+    """Make a colleague an admin, or an admin a member (the last admin stays one)."""
+    _admins_only()
+    member = _member_or_404(member_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        return _team_done("Choose a role: admin or member.", "error")
+    role: Role = "admin" if form.role.data == "admin" else "member"
+    try:
+        operations.change_role(current_user, member, role)
+    except operations.AccountError as error:
+        return _team_done(str(error), "error")
+    return _team_done(f"{member.name} is now {ROLE_WORDS[role]}.")
+
+
+def _member_or_404(member_id: str) -> User:
+    member = operations.find_member(current_user.organisation, member_id)
+    if member is None:
+        abort(404)
+    return member
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""The words for the codes people see: statuses, quadrants, plan states and owners.
+"""The words for the codes people see: statuses, quadrants, plan states, owners and roles.
 
 One place, so the results page, the PDF, the charts, the plan's history and ``survey score``
 all say "blind spot", "Concentrate here" and "in progress" the same way. Each map is
@@ -43,6 +43,8 @@ PLAN_FIELD_WORDS: Mapping[str, str] = {
     "due_on": "due date",
     "status": "status",
 }
+#: A user's role in their organisation's team.
+ROLE_WORDS: Mapping[str, str] = {"admin": "admin", "member": "member"}
 #: What a missing code reads as in a table.
 DASH = "–"
 
@@ -67,6 +69,11 @@ def plan_status_words(code: str | None) -> str:
     return PLAN_STATUS_WORDS.get(code, code) if code else DASH
 
 
+def role_words(code: str | None) -> str:
+    """ "admin"; an unknown role as written, a dash for none."""
+    return ROLE_WORDS.get(code, code) if code else DASH
+
+
 def owner_words(owner: str, vendor: str, client: str) -> str:
     """Who owns an action, by name: "Acme Analytics", "Globex" or "Both, jointly"."""
     return {"vendor": vendor, "client": client, "joint": "Both, jointly"}.get(owner, owner)
@@ -78,5 +85,6 @@ FILTERS: Mapping[str, Callable[..., str]] = {
     "quadrant_words": quadrant_words,
     "plan_status_words": plan_status_words,
     "owner_words": owner_words,
+    "role_words": role_words,
     "capitalised": capitalised,
 }
