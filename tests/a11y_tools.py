@@ -112,7 +112,8 @@ def seed(app: Flask) -> Site:
     answers = _example_answers()
     with app.app_context():
         user = auth_ops.create_account("Acme Analytics", "Dana Vendor", EMAIL, PASSWORD)
-        _, site.invitation_token = auth_ops.invite_colleague(user, "sam@acme.example")
+        with app.test_request_context():  # the invitation mail's link needs a host
+            _, site.invitation_token = auth_ops.invite_colleague(user, "sam@acme.example")
         loaded = catalogue()[FLAGSHIP]
 
         def start(client: str, due: date | None = None) -> tuple[Any, dict[str, str]]:

@@ -232,3 +232,35 @@ def test_reviews_the_client_already_saw_start_out_shared(empty_app: Flask) -> No
     with db.engine.connect() as connection:
         flags = connection.execute(sa.text("SELECT client_sees_results FROM review")).scalars()
         assert all(flags)
+
+
+def test_users_before_roles_stay_admins_and_invitations_get_public_ids(
+    empty_app: Flask,
+) -> None:
+    """0013: every existing user becomes an admin (nobody loses what they could do), and
+    every existing invitation gets its own random public id; then back down again."""
+    upgrade(revision="0012_outbox")
+    _insert(
+        ORGANISATION,
+        *(
+            "INSERT INTO user_account (id, public_id, organisation_id, email, name,"
+            f" password_hash, created_at) VALUES ({n}, 'usr{n}', 1, 'u{n}@acme.example',"
+            f" 'User {n}', 'x', '{NOW}')"
+            for n in (1, 2)
+        ),
+        *(
+            "INSERT INTO invitation (id, organisation_id, email, token_hash, invited_by_id,"
+            f" created_at) VALUES ({n}, 1, 'new{n}@acme.example', 'hash{n}', 1, '{NOW}')"
+            for n in (1, 2)
+        ),
+    )
+    upgrade(revision="0013_team")
+    with db.engine.connect() as connection:
+        users = connection.execute(sa.text("SELECT role, removed_at FROM user_account"))
+        assert [tuple(row) for row in users] == [("admin", None), ("admin", None)]
+        ids = connection.execute(sa.text("SELECT public_id, revoked_at FROM invitation")).all()
+    assert len({row[0] for row in ids}) == 2 and all(len(row[0]) >= 16 for row in ids)
+    assert all(row[1] is None for row in ids)
+    downgrade(revision="0012_outbox")
+    with db.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM invitation")).scalar() == 2
