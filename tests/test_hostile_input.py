@@ -194,7 +194,8 @@ def build_hostile(app: Flask, loaded: LoadedQuestionnaire) -> Hostile:
         results_ops.comment_on_action(target, results_ops.Actor.client_link(names()), names())
     results_ops.respond_to_proposal(proposal, me, ALL_PAYLOADS)  # "we propose", to the client
     results_ops.share_results(review, me)
-    _, world.invite = auth_ops.invite_colleague(user, "pat@acme.example")
+    with app.test_request_context():  # the invitation mail's link needs a host
+        _, world.invite = auth_ops.invite_colleague(user, "pat@acme.example")
     world.review, world.item, world.user = review.public_id, item.public_id, user.get_id()
     return world
 

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from smtp_box import SmtpServer, html_of, links_in, text_of
 
 from survey.auth import operations as auth_ops
+from survey.auth import views as auth_views
 from survey.extensions import db
 from survey.mail import outbox
 from survey.models import Invitation, OutboxMail, User, utcnow
@@ -226,6 +227,23 @@ def test_a_member_sees_the_team_and_gets_403_on_every_change(
         sam_row = db.session.get(User, member_a.id)
         assert sam_row is not None
         auth_ops.invite_colleague(sam_row, "eve@acme.example")
+
+
+def test_the_operations_refuse_a_member_even_past_the_page_check(
+    app: Flask,
+    vendor_a: Persona,
+    member_a: Persona,
+    login: Callable[..., None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Made a member between the view's check and the write: the operation says 403 too."""
+    monkeypatch.setattr(auth_views, "_admins_only", lambda: None)
+    sam = _client_as(app, login, member_a)
+    url = f"/team/members/{vendor_a.public_id}/remove"
+    assert sam.post(url).status_code == 403
+    assert sam.post("/team", data={"email": "eve@acme.example"}).status_code == 403
+    assert _user(app, vendor_a.email).removed_at is None
+    assert _mails(app) == []
 
 
 def test_another_organisation_never_finds_our_people_or_invitations(

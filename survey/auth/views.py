@@ -31,6 +31,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import Forbidden
 
 from survey.auth import operations, recovery
 from survey.auth.forms import (
@@ -237,6 +238,12 @@ def _admins_only() -> None:
     """403 unless the current user is an admin of their organisation."""
     if not current_user.is_admin:
         abort(403)
+
+
+@bp.errorhandler(operations.NotAllowed)
+def _not_allowed(_: operations.NotAllowed) -> ResponseReturnValue:
+    """An operation refused a member (made one between the page's check and the write)."""
+    return current_app.handle_http_exception(Forbidden())
 
 
 def _team_done(message: str, category: str = "success") -> ResponseReturnValue:
