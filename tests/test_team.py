@@ -16,6 +16,7 @@ from smtp_box import SmtpServer, html_of, links_in, text_of
 
 from survey.auth import operations as auth_ops
 from survey.auth import views as auth_views
+from survey.cli import main
 from survey.extensions import db
 from survey.mail import outbox
 from survey.models import Invitation, OutboxMail, User, utcnow
@@ -74,7 +75,7 @@ def _accept(app: Flask, link: str, name: str = "Pat") -> None:
     assert app.test_client().post(_path(link), data=data).status_code == 302
 
 
-# --- roles --------------------------------------------------------------------------------------
+# --- roles ---------------------------------------------------------------------------------------
 
 
 def test_the_first_user_is_an_admin_and_an_invited_colleague_a_member(
@@ -95,7 +96,7 @@ def test_the_first_user_is_an_admin_and_an_invited_colleague_a_member(
     assert pat.role == "member" and not pat.is_admin
 
 
-# --- invitations by e-mail ------------------------------------------------------------------------
+# --- invitations by e-mail -----------------------------------------------------------------------
 
 
 def test_the_invitation_mail_is_queued_once_with_the_link_that_works(
@@ -139,7 +140,7 @@ def test_a_refused_invitation_queues_no_mail(
     assert _mails(app) == []
 
 
-# --- the Team page ------------------------------------------------------------------------------
+# --- the Team page -------------------------------------------------------------------------------
 
 
 def test_the_team_page_lists_members_with_roles_and_the_invitations_still_open(
@@ -326,7 +327,7 @@ def test_a_removed_colleague_can_be_invited_back_as_a_member(
     assert client.get("/team").status_code == 200
 
 
-# --- the last admin -------------------------------------------------------------------------------
+# --- the last admin ------------------------------------------------------------------------------
 
 
 def test_the_last_admin_can_be_neither_removed_nor_made_a_member(
@@ -385,7 +386,7 @@ def test_the_last_admin_rule_counts_only_colleagues_not_removed(
     assert vendor_client.post(f"/team/members/{member_a.public_id}/remove").status_code == 404
 
 
-# --- one's own name -------------------------------------------------------------------------------
+# --- one's own name ------------------------------------------------------------------------------
 
 
 def test_a_user_changes_their_own_name_on_the_account_page(
@@ -405,3 +406,21 @@ def test_a_user_changes_their_own_name_on_the_account_page(
     assert too_long.status_code == 200
     assert _user(app, vendor_a.email).name == "Dana Renamed"
     assert vendor_client.get("/team").status_code == 200  # the session goes on
+
+
+# --- the operator's command ----------------------------------------------------------------------
+
+
+def test_create_user_joins_as_a_member_unless_told_admin(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    base = ["create-user", "--organisation", "Acme", "--password", "a long password"]
+    made = [
+        runner.invoke(main, [*base, "--email", "dana@acme.example", "--name", "Dana"]),
+        runner.invoke(main, [*base, "--email", "sam@acme.example", "--name", "Sam"]),
+        runner.invoke(main, [*base, "--email", "ada@acme.example", "--name", "Ada", "--admin"]),
+    ]
+    assert [result.exit_code for result in made] == [0, 0, 0], [r.output for r in made]
+    assert "(admin) in the new organisation" in made[0].output
+    assert "(member) in the existing organisation" in made[1].output
+    roles = [_user(app, f"{who}@acme.example").role for who in ("dana", "sam", "ada")]
+    assert roles == ["admin", "member", "admin"]

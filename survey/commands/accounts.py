@@ -34,19 +34,29 @@ def _check_password(ctx: click.Context, param: click.Parameter, value: str) -> s
     callback=_check_password,
     help=f"At least {MIN_PASSWORD} characters; asked for when not given.",
 )
+@click.option(
+    "--admin",
+    is_flag=True,
+    help="Joining an existing organisation as an admin, not a member (a new one's first "
+    "user is always its admin).",
+)
 @with_appcontext
-def create_user_command(email: str, name: str, organisation: str, password: str) -> None:
+def create_user_command(
+    email: str, name: str, organisation: str, password: str, admin: bool
+) -> None:
     """Create a vendor user (and its organisation when new)."""
     matches = list(
         db.session.scalars(sa.select(Organisation).where(Organisation.name == organisation))
     )
     try:
         if len(matches) == 1:
-            user = add_user(matches[0], name, email, password)
+            user = add_user(matches[0], name, email, password, "admin" if admin else "member")
             where = "existing"
         else:
             user = create_account(organisation, name, email, password)
             where = "new"
     except AccountError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Created {user.email} in the {where} organisation {user.organisation.name}.")
+    click.echo(
+        f"Created {user.email} ({user.role}) in the {where} organisation {user.organisation.name}."
+    )
