@@ -123,8 +123,14 @@ class Promise:
     text: str
 
 
-def promises(setting: Confidentiality, party: Party, orgs: Mapping[Party, str]) -> list[Promise]:
-    """What a respondent of `party` is told about who sees what, in plain words."""
+def promises(
+    setting: Confidentiality, party: Party, orgs: Mapping[Party, str], invited: bool = False
+) -> list[Promise]:
+    """What a respondent of `party` is told about who sees what, in plain words.
+
+    An `invited` person (a personal link from an invitation mail) is also told that the
+    vendor, who keeps the list, sees whether they have started and submitted.
+    """
     own, other = orgs[party], orgs[other_side(party)]
     n = setting.anonymity_threshold
     found = [
@@ -160,6 +166,14 @@ def promises(setting: Confidentiality, party: Party, orgs: Mapping[Party, str]) 
                 f"Until at least {n} people at {own} have submitted, {other} sees only "
                 f"{own}'s combined scores: no ranges, and no scores of one person. Written "
                 "answers and picked choices are still shown.",
+            )
+        )
+    if invited:
+        found.append(
+            Promise(
+                "invited",
+                f"{orgs['vendor']} invited you by name, so the people there who run this "
+                "review see whether you have started and submitted, and can remind you.",
             )
         )
     found.append(

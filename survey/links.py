@@ -48,7 +48,7 @@ LINK_HEADERS = {
 RESUME_COOKIE_MAX_AGE = 180 * 24 * 3600  # half a year: reviews run for weeks
 MAX_TOKEN_LENGTH = 128
 _TOKEN_IN_PATH = re.compile(
-    r"(/r/(?:resume/)?|/invite/|/password/reset/)([A-Za-z0-9_-]{4})[A-Za-z0-9_.-]*"
+    r"(/r/(?:resume/|invited/|stop/)?|/invite/|/password/reset/)([A-Za-z0-9_-]{4})[A-Za-z0-9_.-]*"
 )
 
 

@@ -118,6 +118,8 @@ def world_tokens(world: World) -> list[str]:
         world.revoked,
         world.invite,
         world.reset,
+        world.invited,
+        world.stop,
     ]
 
 
@@ -410,6 +412,9 @@ class Post:
     data: Callable[[World], dict[str, Any]]
     ok: int = 302  # the status with a valid token
     writes: bool = True  # whether, with a valid token, the database changes
+    #: Exempt from CSRF on purpose (RFC 8058's one-click unsubscribe is a bare POST): it is
+    #: accepted without a token, and the test checks that it is.
+    exempt: bool = False
 
 
 def _nothing(_: World) -> dict[str, Any]:
@@ -471,6 +476,21 @@ POSTS: dict[str, Post] = {
         writes=False,
     ),
     "respond.welcome": Post("client_x", lambda w: {"name": "Mallory"}),
+    "respond.invited": Post("anonymous", lambda w: {"name": "Ivy"}),
+    "respond.stop_reminders": Post(
+        "anonymous", lambda w: {"List-Unsubscribe": "One-Click"}, ok=200, exempt=True
+    ),
+    "workspace.add_invitee": Post(
+        "vendor_a",
+        lambda w: {
+            "client-name": "Olu",
+            "client-email": "olu@globex.example",
+            "client-stake": "user",
+        },
+    ),
+    "workspace.remove_invitee": Post("vendor_a", _nothing),
+    "workspace.remind": Post("vendor_a", _nothing),
+    "workspace.set_reminder_schedule": Post("vendor_a", lambda w: {"schedule-days_before": "3"}),
     "respond.page": Post(
         "client_x", lambda w: {"recommend": "3", "what-would-change": "Steady", "nav": "next"}
     ),
@@ -534,6 +554,11 @@ def test_post_without_csrf_token_is_refused_and_saves_nothing(
     url = url_for_cell(guarded, endpoint, case.persona)
     client = client_of(guarded, case.persona)
     before = database_fingerprint(guarded.app)
+    if case.exempt:
+        response = client.post(url, data=case.data(guarded.world))
+        assert response.status_code == case.ok, endpoint
+        assert database_fingerprint(guarded.app) != before, endpoint
+        return
     for forged in ({}, {"csrf_token": "forged"}):
         response = client.post(url, data={**case.data(guarded.world), **forged})
         assert response.status_code == 400, (endpoint, forged)

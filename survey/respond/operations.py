@@ -25,7 +25,7 @@ from survey.domain.kinds import AnswerError, kind_of
 from survey.domain.model import Party, Question, Questionnaire
 from survey.domain.scoring import shown_questions
 from survey.extensions import db
-from survey.models import Answer, Respondent, ShareLink, hash_token, new_token, utcnow
+from survey.models import Answer, Invitee, Respondent, ShareLink, hash_token, new_token, utcnow
 
 __all__ = [
     "CLEAR",
@@ -36,6 +36,7 @@ __all__ = [
     "canonical_answer",
     "missing_required",
     "save_answers",
+    "start_invited_response",
     "start_response",
     "submit_response",
 ]
@@ -102,6 +103,44 @@ def start_response(link: ShareLink, name: str | None, role: str | None) -> tuple
     db.session.add(respondent)
     db.session.commit()
     return respondent, token
+
+
+@write_operation
+def start_invited_response(invitee: Invitee, name: str | None, role: str | None) -> Respondent:
+    """Start the invitee's response, bound to them; a second start returns the first.
+
+    The respondent's resume token is the invitee's personal token (its hash is copied), so
+    the link in their mails resumes their answers. It points at the side's live shared
+    link, as if they had come by it, so their pages offer the same door to the results.
+    Refused when collection is closed.
+    """
+    review = invitee.review
+    if not review.is_open:
+        raise ResponseLocked("closed")
+    if invitee.respondent is not None:  # a double submit, or another tab
+        return invitee.respondent
+    link = review.current_link(invitee.party)
+    respondent = Respondent(
+        review_id=review.id,
+        party=invitee.party,
+        link_id=link.id if link is not None and link.is_active else None,
+        name=_clean(name),
+        role=_clean(role),
+        stake=invitee.stake,
+        resume_token_hash=invitee.token_hash,
+    )
+    try:
+        with db.session.begin_nested():  # the same start racing on another connection
+            db.session.add(respondent)
+    except IntegrityError:
+        existing: Respondent | None = db.session.scalar(
+            sa.select(Respondent).where(Respondent.resume_token_hash == invitee.token_hash)
+        )
+        if existing is None:
+            raise
+        return existing
+    invitee.respondent = respondent
+    return respondent
 
 
 def canonical_answer(questionnaire: Questionnaire, question: Question, raw: Any) -> Any:

@@ -302,8 +302,9 @@ def set_confidentiality(review: Review, setting: Confidentiality) -> None:
 
 
 def _delete_review_rows(review: Review) -> None:
-    """Delete a review and everything that hangs off it (answers, links, plan), uncommitted."""
-    from survey.models import OutboxMail, Respondent
+    """Delete a review and everything that hangs off it (answers, invitees, links, plan, mails),
+    uncommitted."""
+    from survey.models import Invitee, OutboxMail, Respondent
 
     item_ids = sa.select(ActionItem.id).where(ActionItem.review_id == review.id)
     # Items carried from this review into later ones keep their mark, not the link.
@@ -315,6 +316,7 @@ def _delete_review_rows(review: Review) -> None:
     db.session.execute(sa.delete(ActionComment).where(ActionComment.item_id.in_(item_ids)))
     db.session.execute(sa.delete(ActionEvent).where(ActionEvent.review_id == review.id))
     db.session.execute(sa.delete(ActionItem).where(ActionItem.review_id == review.id))
+    db.session.execute(sa.delete(Invitee).where(Invitee.review_id == review.id))
     for respondent in db.session.scalars(
         sa.select(Respondent).where(Respondent.review_id == review.id)
     ):
