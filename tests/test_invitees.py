@@ -427,3 +427,120 @@ def test_deleting_a_review_deletes_its_invitees_and_their_mails(
         for model in (Invitee, Respondent, OutboxMail):
             assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+# --- notices --------------------------------------------------------------------------------
+
+
+def _vendor_answers() -> dict[str, Any]:
+    from test_results import example_people
+
+    return next(a for party, _, a in example_people() if party == "vendor")
+
+
+def _mails(app: Flask, prefix: str) -> list[OutboxMail]:
+    with app.app_context():
+        found = db.session.scalars(
+            sa.select(OutboxMail).where(OutboxMail.event_key.like(f"{prefix}%"))
+        ).all()
+        db.session.expunge_all()
+        return list(found)
+
+
+def test_the_owner_hears_once_that_the_results_are_ready(
+    mail_app: Flask,
+    vendor_client: FlaskClient,
+    smtp_server: SmtpServer,
+    vendor_a: Persona,
+    review: MadeReview,
+    make_respondent: Callable[..., Any],
+) -> None:
+    make_respondent(review, "vendor", submit=True, answers=_vendor_answers())
+    assert _mails(mail_app, "results-ready") == []  # the client side has not answered yet
+    make_respondent(review, "client", submit=True, answers=_client_answers())
+    make_respondent(review, "client", submit=True, answers=_client_answers())
+    assert len(_mails(mail_app, "results-ready")) == 1
+    deliver(mail_app)
+    message = only_mail(smtp_server, vendor_a.email)
+    assert message["Subject"] == "Results are ready: Globex"
+    [link] = links_in(message)
+    assert vendor_client.get(path_of(link)).status_code == 200
+
+
+def test_the_clients_invitees_hear_when_the_results_are_shared(
+    mail_app: Flask,
+    vendor_client: FlaskClient,
+    smtp_server: SmtpServer,
+    review: MadeReview,
+    make_respondent: Callable[..., Any],
+) -> None:
+    invite(vendor_client, review, "Ana", "ana@globex.example")
+    invite(vendor_client, review, "Ben", "ben@acme.example", party="vendor")
+    make_respondent(review, "vendor", submit=True, answers=_vendor_answers())
+    make_respondent(review, "client", submit=True, answers=_client_answers())
+    assert vendor_client.post(f"/reviews/{review.public_id}/results/share").status_code == 302
+    vendor_client.post(f"/reviews/{review.public_id}/results/unshare")
+    vendor_client.post(f"/reviews/{review.public_id}/results/share")  # shared again: no new mail
+    assert [m.recipient for m in _mails(mail_app, "results-shared")] == ["ana@globex.example"]
+    deliver(mail_app)
+    message = smtp_server.mailbox.to("ana@globex.example")[-1]
+    assert message["Subject"] == "Acme Analytics shared the results of your review"
+    [link] = links_in(message)
+    assert path_of(link) == f"/r/{review.results_token}/results"
+    page = mail_app.test_client().get(path_of(link))
+    assert page.status_code == 200 and 'id="plan"' in page.get_data(as_text=True)
+
+
+def test_the_owner_hears_when_the_client_comments_or_proposes_without_their_words(
+    mail_app: Flask,
+    vendor_client: FlaskClient,
+    smtp_server: SmtpServer,
+    vendor_a: Persona,
+    review: MadeReview,
+    make_respondent: Callable[..., Any],
+    share_results: Callable[[MadeReview], None],
+) -> None:
+    make_respondent(review, "vendor", submit=True, answers=_vendor_answers())
+    make_respondent(review, "client", submit=True, answers=_client_answers())
+    share_results(review)
+    visitor = mail_app.test_client()
+    base = f"/r/{review.results_token}/results"
+    proposed = visitor.post(f"{base}/propose", data={"propose-title": "Secret-plan-words"})
+    assert proposed.status_code == 302
+    with mail_app.app_context():
+        from survey.models import ActionItem
+
+        item = db.session.scalar(sa.select(ActionItem.public_id))
+    said = visitor.post(f"{base}/plan/{item}/comment", data={f"c-{item}-text": "Candid-words"})
+    assert said.status_code == 302
+    vendor_client.post(  # the vendor's own comment tells nobody
+        f"/reviews/{review.public_id}/results/plan/{item}/comment",
+        data={f"c-{item}-text": "Noted"},
+    )
+    deliver(mail_app)
+    subjects = sorted(m["Subject"] for m in smtp_server.mailbox.to(vendor_a.email))
+    assert subjects == ["Globex commented", "Globex proposed an action", "Results are ready: Globex"]
+    for message in smtp_server.mailbox.to(vendor_a.email):
+        assert "Secret-plan-words" not in text_of(message) + html_of(message)
+        assert "Candid-words" not in text_of(message) + html_of(message)
+
+
+def test_the_report_gives_the_same_response_rate_as_the_review_page(
+    app: Flask,
+    vendor_client: FlaskClient,
+    review: MadeReview,
+    make_respondent: Callable[..., Any],
+) -> None:
+    invite(vendor_client, review, "Ana", "ana@globex.example")
+    invite(vendor_client, review, "Cy", "cy@globex.example")
+    with app.app_context():
+        token = invitations.personal_token(db.session.scalar(sa.select(Invitee)))
+    visitor = app.test_client()
+    visitor.post(f"/r/invited/{token}", data={"name": "Ana"})
+    answer_everything(visitor, app, token)
+    make_respondent(review, "vendor", submit=True, answers=_vendor_answers())
+    results = vendor_client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
+    side = _between(results, 'data-method-side="client"', "</span>")
+    assert "1 of 2 invited submitted (50%)" in side
+    page = vendor_client.get(f"/reviews/{review.public_id}").get_data(as_text=True)
+    assert "1 of 2 invited submitted (50%)" in _between(page, 'data-rate="client"', "</p>")

@@ -26,6 +26,7 @@ from survey.domain.model import Party, Question, Questionnaire
 from survey.domain.scoring import shown_questions
 from survey.extensions import db
 from survey.models import Answer, Invitee, Respondent, ShareLink, hash_token, new_token, utcnow
+from survey.notices import notify_results_ready
 
 __all__ = [
     "CLEAR",
@@ -268,6 +269,9 @@ def submit_response(respondent: Respondent, questionnaire: Questionnaire | None 
         .where(Respondent.id == respondent.id, Respondent.submitted_at.is_(None))
         .values(submitted_at=utcnow())
     )
-    db.session.commit()
+    recorded = bool(result.rowcount == 1)  # type: ignore[attr-defined]
     db.session.refresh(respondent)
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    if recorded:
+        notify_results_ready(respondent.review)  # with the submission that opens them
+    db.session.commit()
+    return recorded
