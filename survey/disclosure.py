@@ -63,8 +63,26 @@ class Confidentiality:
             )
 
     def below_threshold(self, submitted: int) -> bool:
-        """Whether a side with this many submitted people is too few to tell apart safely."""
+        """Whether a side with this many submitted people is too few to tell apart safely.
+
+        >>> Confidentiality(False, 3).below_threshold(2)
+        True
+        """
         return submitted < self.anonymity_threshold
+
+    def readable_apart(self, group: int, rest: int) -> bool:
+        """Whether part of a side (its people of one stake) may be scored on its own for
+        the other side: the part has N or more submitted people, and so has the rest of
+        the side, or no one is left. Otherwise the part's score beside the side's would
+        give away the few people outside it (the difference of two means).
+
+        >>> setting = Confidentiality(False, 3)
+        >>> setting.readable_apart(3, 0), setting.readable_apart(3, 3)
+        (True, True)
+        >>> setting.readable_apart(3, 1), setting.readable_apart(2, 5)
+        (False, False)
+        """
+        return not self.below_threshold(group) and (rest == 0 or not self.below_threshold(rest))
 
 
 @dataclass(frozen=True)

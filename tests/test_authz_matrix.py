@@ -369,6 +369,7 @@ EXPECTED: dict[str, Row] = {
     ),
     # vendor results
     "results.page": Row(get=vendor_only(200)),
+    "results.by_role": Row(get=vendor_only(200)),
     "results.decide_pending": Row(post=vendor_only(302)),
     # an empty post shows the form again with what is missing
     "results.edit_pending": Row(get=vendor_only(200), post=vendor_only(200)),

@@ -256,7 +256,7 @@ def test_the_review_page_shows_invited_started_submitted_and_the_rate(
     assert "1 of 3 invited submitted (33%)" in rate
     assert "3 invited, 2 started, 1 submitted" in rate
     assert "1 more submitted through the shared link" in rate
-    assert "nobody invited by name" in _between(page, 'data-rate="vendor"', "</p>")
+    assert "Nobody invited by name" in _between(page, 'data-rate="vendor"', "</p>")
 
 
 def _client_answers() -> dict[str, Any]:
@@ -519,7 +519,11 @@ def test_the_owner_hears_when_the_client_comments_or_proposes_without_their_word
     )
     deliver(mail_app)
     subjects = sorted(m["Subject"] for m in smtp_server.mailbox.to(vendor_a.email))
-    assert subjects == ["Globex commented", "Globex proposed an action", "Results are ready: Globex"]
+    assert subjects == [
+        "Globex commented",
+        "Globex proposed an action",
+        "Results are ready: Globex",
+    ]
     for message in smtp_server.mailbox.to(vendor_a.email):
         assert "Secret-plan-words" not in text_of(message) + html_of(message)
         assert "Candid-words" not in text_of(message) + html_of(message)
@@ -544,3 +548,64 @@ def test_the_report_gives_the_same_response_rate_as_the_review_page(
     assert "1 of 2 invited submitted (50%)" in side
     page = vendor_client.get(f"/reviews/{review.public_id}").get_data(as_text=True)
     assert "1 of 2 invited submitted (50%)" in _between(page, 'data-rate="client"', "</p>")
+
+
+# --- results by role ------------------------------------------------------------------------
+
+
+def _invited_people_answer(app: Flask, review: MadeReview, stakes: list[str]) -> None:
+    """One invited client person per stake answers (Hiro's answers for decision makers,
+    Maria's for everyone else), and the example's vendor people answer."""
+    from test_results import example_people
+
+    people = example_people()
+    hiro, maria, _third = (answers for party, _, answers in people if party == "client")
+    with app.app_context():
+        row = db.session.get(Review, review.id)
+        owner = row.created_by
+        for number, stake in enumerate(stakes):
+            invitee = invitations.add_invitee(
+                row, "client", f"P{number}", f"p{number}@globex.example", stake, owner
+            )
+            respondent = respond_ops.start_invited_response(invitee, None, None)
+            answers = hiro if stake == "decision_maker" else maria
+            respond_ops.save_answers(respondent, _questionnaire(respondent), answers)
+            respond_ops.submit_response(respondent)
+        for party, _, answers in people:
+            if party == "vendor":
+                link = row.current_link("vendor")
+                respondent, _token = respond_ops.start_response(link, None, None)
+                respond_ops.save_answers(respondent, _questionnaire(respondent), answers)
+                respond_ops.submit_response(respondent)
+
+
+def _role_cells(page: str, row: str) -> list[float]:
+    import re
+
+    line = _between(page, f'<th scope="row">{row}</th>', "</tr>")
+    return [float(v) for v in re.findall(r'<td class="num">([0-9.]+)', line)]
+
+
+def test_the_clients_scores_read_by_role_agree_with_the_whole_side(
+    app: Flask, vendor_client: FlaskClient, review: MadeReview
+) -> None:
+    _invited_people_answer(app, review, ["decision_maker"] * 3 + ["user"] * 3)
+    results = vendor_client.get(f"/reviews/{review.public_id}/results").get_data(as_text=True)
+    assert f"/reviews/{review.public_id}/results/roles" in results
+    page = vendor_client.get(f"/reviews/{review.public_id}/results/roles").get_data(as_text=True)
+    assert 'data-stake="decision_maker"' in page and 'data-stake="user"' in page
+    vendor, everyone, deciders, users = _role_cells(page, "Overall")
+    assert deciders != users
+    # each side's score is the mean of its people: three and three make the average
+    assert abs(everyone - (deciders + users) / 2) <= 0.1
+
+
+def test_a_role_too_small_to_read_apart_is_named_without_numbers(
+    app: Flask, vendor_client: FlaskClient, review: MadeReview
+) -> None:
+    _invited_people_answer(app, review, ["decision_maker"] * 3 + ["user"])
+    page = vendor_client.get(f"/reviews/{review.public_id}/results/roles").get_data(as_text=True)
+    # three decision makers beside one user: showing them apart would give the user away
+    assert 'data-stake="decision_maker"' not in page and 'id="role-table"' not in page
+    assert 'data-hidden-stake="decision_maker"' in page and 'data-hidden-stake="user"' in page
+    assert "needs at least 3 people so that nobody's answers can be worked out" in page
