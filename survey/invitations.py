@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 MAX_INVITEES_PER_SIDE = 200
 #: Automatic reminders may start this many days before the due date at most.
 REMIND_DAYS_CHOICES = (1, 2, 3, 5, 7, 14)
+#: Where mail really leaves (SURVEY_MAIL_URL set), a new review reminds this many days
+#: before its due date, and on it; in development (mails become files) it does not.
+DEFAULT_REMIND_DAYS = 3
 _STOP_SALT = "rapport-stop-reminders"
 
 
@@ -274,6 +277,11 @@ def send_due_reminders(today: date | None = None) -> int:
             sender = review.created_by.name if review.created_by else review.vendor_name
             queued += send_reminders(review, f"{sender}, {review.vendor_name}", day)
     return queued
+
+
+def default_remind_days() -> int | None:
+    """A new review's automatic reminders: on where mail is sent for real, else off."""
+    return DEFAULT_REMIND_DAYS if current_app.config.get("SURVEY_MAIL_URL") else None
 
 
 @write_operation

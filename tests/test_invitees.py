@@ -609,3 +609,15 @@ def test_a_role_too_small_to_read_apart_is_named_without_numbers(
     assert 'data-stake="decision_maker"' not in page and 'id="role-table"' not in page
     assert 'data-hidden-stake="decision_maker"' in page and 'data-hidden-stake="user"' in page
     assert "needs at least 3 people so that nobody's answers can be worked out" in page
+
+
+def test_new_reviews_remind_automatically_only_where_mail_is_sent_for_real(
+    app: Flask, vendor_a: Persona, make_review: Callable[..., MadeReview], smtp_server: SmtpServer
+) -> None:
+    development = make_review(vendor_a, client_name="Initrode")
+    app.config.update(smtp_server.settings)
+    production = make_review(vendor_a, client_name="Umbrella")
+    with app.app_context():
+        assert db.session.get(Review, development.id).remind_days_before is None
+        days = db.session.get(Review, production.id).remind_days_before
+        assert days == invitations.DEFAULT_REMIND_DAYS

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from survey.database import write_operation
@@ -52,7 +53,6 @@ class _Clear:
 
 #: Stands for "no answer": saving it removes the question's row.
 CLEAR: Final = _Clear()
-WRITE_ATTEMPTS = 3
 
 
 class ResponseLocked(Exception):
@@ -160,7 +160,11 @@ def canonical_answer(questionnaire: Questionnaire, question: Question, raw: Any)
 
 def answers_of(respondent: Respondent) -> dict[str, Any]:
     """The respondent's stored answers by question id (``None`` = not applicable)."""
-    rows = db.session.scalars(sa.select(Answer).where(Answer.respondent_id == respondent.id))
+    rows = db.session.scalars(
+        sa.select(Answer)
+        .where(Answer.respondent_id == respondent.id)
+        .execution_options(populate_existing=True)  # saves are upserts past the ORM
+    )
     return {row.question_id: row.value for row in rows}
 
 
@@ -187,44 +191,54 @@ def save_answers(
         for qid, raw in answers.items()
         if qid in asked
     }
-    for attempt in range(WRITE_ATTEMPTS):
-        try:
-            _write(respondent, changes)
-            dropped = _drop_hidden(respondent, questionnaire)
-            db.session.commit()
-            return dropped
-        except IntegrityError:
-            # Another tab inserted the same question's row first: retry as an update.
-            db.session.rollback()
-            if attempt == WRITE_ATTEMPTS - 1:
-                raise
-    return []  # pragma: no cover - the loop returns or raises
+    _write(respondent, changes)
+    dropped = _drop_hidden(respondent, questionnaire)
+    db.session.commit()
+    return dropped
 
 
 def _write(respondent: Respondent, changes: dict[str, Any]) -> None:
-    if not changes:
-        return
-    rows = db.session.scalars(
-        sa.select(Answer).where(
-            Answer.respondent_id == respondent.id, Answer.question_id.in_(list(changes))
+    """The page's answers in one upsert (and one delete for those cleared).
+
+    ``INSERT … ON CONFLICT (respondent, question) DO UPDATE``: two tabs saving the same
+    question at once both succeed, the later value kept, with no read first and no retry.
+    """
+    cleared = [qid for qid, value in changes.items() if value is CLEAR]
+    now = utcnow()
+    rows = [
+        {"respondent_id": respondent.id, "question_id": qid, "value": value, "updated_at": now}
+        for qid, value in changes.items()
+        if value is not CLEAR
+    ]
+    if cleared:
+        db.session.execute(
+            sa.delete(Answer).where(
+                Answer.respondent_id == respondent.id, Answer.question_id.in_(cleared)
+            )
         )
-    )
-    existing = {row.question_id: row for row in rows}
-    for qid, value in changes.items():
-        row = existing.get(qid)
-        if value is CLEAR:
-            if row is not None:
-                db.session.delete(row)
-        elif row is None:
-            db.session.add(Answer(respondent_id=respondent.id, question_id=qid, value=value))
-        elif row.value != value:
-            row.value = value
-            row.updated_at = utcnow()
-    db.session.flush()
+    if rows:
+        insert = _insert_for(db.session.get_bind().dialect.name)(Answer).values(rows)
+        db.session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[Answer.respondent_id, Answer.question_id],
+                set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
+            )
+        )
+
+
+def _insert_for(dialect: str) -> Any:
+    """The dialect's INSERT that knows ON CONFLICT (SQLite and PostgreSQL both do)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def _drop_hidden(respondent: Respondent, questionnaire: Questionnaire) -> list[str]:
-    rows = list(db.session.scalars(sa.select(Answer).where(Answer.respondent_id == respondent.id)))
+    rows = list(
+        db.session.scalars(
+            sa.select(Answer)
+            .where(Answer.respondent_id == respondent.id)
+            .execution_options(populate_existing=True)  # the upsert went past the ORM
+        )
+    )
     values = {row.question_id: row.value for row in rows}
     shown = {q.id for q in shown_questions(questionnaire, respondent.party, values)}
     dropped = [row for row in rows if row.question_id not in shown]

@@ -16,6 +16,7 @@ from survey.database import write_operation
 from survey.disclosure import Confidentiality
 from survey.domain.model import Questionnaire
 from survey.extensions import db
+from survey.invitations import default_remind_days
 from survey.links import issue_link
 from survey.models import (
     LINK_SLOTS,
@@ -74,6 +75,7 @@ def _new_review(
         min_respondents=min_respondents,
         names_to_other_side=setting.names_to_other_side,
         anonymity_threshold=setting.anonymity_threshold,
+        remind_days_before=default_remind_days(),
         created_by_id=created_by.id if created_by else None,
     )
     db.session.add(review)
