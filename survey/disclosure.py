@@ -63,8 +63,26 @@ class Confidentiality:
             )
 
     def below_threshold(self, submitted: int) -> bool:
-        """Whether a side with this many submitted people is too few to tell apart safely."""
+        """Whether a side with this many submitted people is too few to tell apart safely.
+
+        >>> Confidentiality(False, 3).below_threshold(2)
+        True
+        """
         return submitted < self.anonymity_threshold
+
+    def readable_apart(self, group: int, rest: int) -> bool:
+        """Whether part of a side (its people of one stake) may be scored on its own for
+        the other side: the part has N or more submitted people, and so has the rest of
+        the side, or no one is left. Otherwise the part's score beside the side's would
+        give away the few people outside it (the difference of two means).
+
+        >>> setting = Confidentiality(False, 3)
+        >>> setting.readable_apart(3, 0), setting.readable_apart(3, 3)
+        (True, True)
+        >>> setting.readable_apart(3, 1), setting.readable_apart(2, 5)
+        (False, False)
+        """
+        return not self.below_threshold(group) and (rest == 0 or not self.below_threshold(rest))
 
 
 @dataclass(frozen=True)
@@ -123,8 +141,14 @@ class Promise:
     text: str
 
 
-def promises(setting: Confidentiality, party: Party, orgs: Mapping[Party, str]) -> list[Promise]:
-    """What a respondent of `party` is told about who sees what, in plain words."""
+def promises(
+    setting: Confidentiality, party: Party, orgs: Mapping[Party, str], invited: bool = False
+) -> list[Promise]:
+    """What a respondent of `party` is told about who sees what, in plain words.
+
+    An `invited` person (a personal link from an invitation mail) is also told that the
+    vendor, who keeps the list, sees whether they have started and submitted.
+    """
     own, other = orgs[party], orgs[other_side(party)]
     n = setting.anonymity_threshold
     found = [
@@ -160,6 +184,14 @@ def promises(setting: Confidentiality, party: Party, orgs: Mapping[Party, str]) 
                 f"Until at least {n} people at {own} have submitted, {other} sees only "
                 f"{own}'s combined scores: no ranges, and no scores of one person. Written "
                 "answers and picked choices are still shown.",
+            )
+        )
+    if invited:
+        found.append(
+            Promise(
+                "invited",
+                f"{orgs['vendor']} invited you by name, so the people there who run this "
+                "review see whether you have started and submitted, and can remind you.",
             )
         )
     found.append(

@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -48,7 +49,7 @@ LINK_HEADERS = {
 RESUME_COOKIE_MAX_AGE = 180 * 24 * 3600  # half a year: reviews run for weeks
 MAX_TOKEN_LENGTH = 128
 _TOKEN_IN_PATH = re.compile(
-    r"(/r/(?:resume/)?|/invite/|/password/reset/)([A-Za-z0-9_-]{4})[A-Za-z0-9_.-]*"
+    r"(/r/(?:resume/|invited/|stop/)?|/invite/|/password/reset/)([A-Za-z0-9_-]{4})[A-Za-z0-9_.-]*"
 )
 
 
@@ -120,7 +121,9 @@ def find_respondent(raw: str) -> Respondent:
     respondent: Respondent | None = None
     if _plausible(raw):
         respondent = db.session.scalar(
-            sa.select(Respondent).where(Respondent.resume_token_hash == hash_token(raw))
+            sa.select(Respondent)
+            .where(Respondent.resume_token_hash == hash_token(raw))
+            .options(joinedload(Respondent.review))  # every page needs both: one query
         )
     if respondent is None:
         abort(404)

@@ -251,6 +251,9 @@ class Review(db.Model):  # type: ignore[name-defined,misc]
         default=THRESHOLD_DEFAULT, server_default=str(THRESHOLD_DEFAULT)
     )
     next_review_on: Mapped[date | None] = mapped_column(sa.Date)
+    #: Remind invitees who have not submitted, automatically, this many days before the due
+    #: date and on it; None: no automatic reminders (the default where mail is not set up).
+    remind_days_before: Mapped[int | None] = mapped_column()
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
@@ -261,6 +264,7 @@ class Review(db.Model):  # type: ignore[name-defined,misc]
     respondents: Mapped[list[Respondent]] = relationship(
         back_populates="review", order_by="Respondent.id"
     )
+    invitees: Mapped[list[Invitee]] = relationship(back_populates="review", order_by="Invitee.id")
 
     @property
     def carried_note(self) -> str | None:
@@ -361,6 +365,9 @@ class Respondent(db.Model):  # type: ignore[name-defined,misc]
     link_id: Mapped[int | None] = mapped_column(sa.ForeignKey("share_link.id"), index=True)
     name: Mapped[str | None] = mapped_column(sa.String(200))
     role: Mapped[str | None] = mapped_column(sa.String(200))
+    #: The part the person plays (:data:`Stake`), from their invitation; None when they came
+    #: by the shared link. Results can be read for one stake at a time.
+    stake: Mapped[str | None] = mapped_column(sa.String(20))
     resume_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     started_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(Timestamp)
@@ -375,6 +382,67 @@ class Respondent(db.Model):  # type: ignore[name-defined,misc]
     def is_submitted(self) -> bool:
         """Whether the response is final (read-only from then on)."""
         return self.submitted_at is not None
+
+
+#: The part an invited person plays in the relationship, as the vendor records it.
+Stake = Literal["decision_maker", "influencer", "user", "other"]
+STAKES: tuple[Stake, ...] = get_args(Stake)
+
+
+def derive_personal_token(secret_key: str, salt: str) -> str:
+    """An invitee's personal token: 128 bits of HMAC-SHA256(secret_key, salt), urlsafe.
+
+    Derived (like a shared link's, see :class:`ShareLink`) so that every reminder can carry
+    the same personal link, while the database holds only its hash.
+
+    >>> len(derive_personal_token("k", "00"))
+    22
+    """
+    message = f"invitee:{salt}".encode()
+    digest = hmac.new(secret_key.encode(), message, hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+class Invitee(db.Model):  # type: ignore[name-defined,misc]
+    """A person the vendor invited by name and e-mail to answer for one side.
+
+    Their personal link opens the survey as them: its token is derived from `salt` (see
+    :func:`derive_personal_token`) and looked up by `token_hash`. When they start, their
+    respondent takes the same token as its resume token, so the link in the invitation
+    mail goes on working as their personal link. Reminders go to those not yet submitted,
+    unless they stopped them (`reminders_stopped_at`).
+    """
+
+    __tablename__ = "invitee"
+    __table_args__ = (sa.UniqueConstraint("review_id", "email"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id"), index=True)
+    party: Mapped[Party] = mapped_column(sa.String(10))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    stake: Mapped[Stake] = mapped_column(sa.String(20), default="other")
+    salt: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_salt)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    respondent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("respondent.id"), unique=True)
+    invited_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    reminded_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    reminders_stopped_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    review: Mapped[Review] = relationship(back_populates="invitees")
+    respondent: Mapped[Respondent | None] = relationship()
+
+    def token(self, secret_key: str) -> str:
+        """The raw personal token, derived again from the salt."""
+        return derive_personal_token(secret_key, self.salt)
+
+    @property
+    def has_started(self) -> bool:
+        return self.respondent is not None
+
+    @property
+    def has_submitted(self) -> bool:
+        return self.respondent is not None and self.respondent.is_submitted
 
 
 class Answer(db.Model):  # type: ignore[name-defined,misc]

@@ -121,9 +121,17 @@ def _minimum(review: Review) -> int:
     return review.min_respondents or DEFAULT_MIN_RESPONDENTS
 
 
-def review_answers_for(review: Review) -> ReviewAnswers:
-    """The engine's input: both organisations and the canonical answers of submitted people."""
-    rows = submitted_respondents(review)
+def review_answers_for(review: Review, client_stake: str | None = None) -> ReviewAnswers:
+    """The engine's input: both organisations and the canonical answers of submitted people.
+
+    With `client_stake`, only the client's people of that stake (decision makers, say)
+    count on the client's side; the vendor's side stays whole.
+    """
+    rows = [
+        r
+        for r in submitted_respondents(review)
+        if client_stake is None or r.party == "vendor" or r.stake == client_stake
+    ]
     ids = [r.id for r in rows]
     values: dict[int, dict[str, Any]] = {i: {} for i in ids}
     if ids:
@@ -198,3 +206,25 @@ def review_result(review: Review) -> ReviewResult:
         while len(cache) > RESULT_CACHE_SIZE:
             cache.popitem(last=False)
     return result
+
+
+def client_stake_counts(review: Review) -> dict[str | None, int]:
+    """Submitted client respondents per stake (None: came by the shared link)."""
+    counts: dict[str | None, int] = {}
+    for respondent in submitted_respondents(review, "client"):
+        counts[respondent.stake] = counts.get(respondent.stake, 0) + 1
+    return counts
+
+
+def stake_result(review: Review, stake: str) -> ReviewResult:
+    """The engine's result with only the client's people of one stake on the client side.
+
+    A reading aid beside the review's one result, never instead of it: the plan, the PDF
+    and the portfolio stay on :func:`review_result`. Reasons are worded for the side as a
+    whole, since a stake is a smaller group than the side.
+    """
+    return score(
+        questionnaire_for(review),
+        review_answers_for(review, client_stake=stake),
+        frozenset(PARTIES),
+    )

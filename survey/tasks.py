@@ -1,7 +1,8 @@
 """The background worker: huey, on SQLite in development and on Redis in production.
 
 huey (a small, well-kept task queue with a scheduler) runs what must not slow a request:
-delivering the mail outbox. The web app only nudges the worker after a commit that
+delivering the mail outbox, and every hour the automatic reminders of reviews whose
+reminder day it is. The web app only nudges the worker after a commit that
 queued mail; a sweep every minute delivers whatever a lost nudge (Redis away, a worker
 restarting) left behind, so the outbox table, not the queue, is the record that loses
 nothing. `survey worker` runs the consumer; `make run` starts it beside the web server.
@@ -37,6 +38,9 @@ class Queue:
         self.deliver_mail = self.huey.task(name="deliver_mail")(self._in_app(app, _deliver))
         self.sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep_outbox")(
             self._in_app(app, _deliver)
+        )
+        self.remind = self.huey.periodic_task(crontab(minute="5"), name="due_reminders")(
+            self._in_app(app, _remind)
         )
 
     @staticmethod
@@ -84,6 +88,14 @@ def _deliver() -> None:
             delivery.retried,
             delivery.failed,
         )
+
+
+def _remind() -> None:
+    from survey.invitations import send_due_reminders
+
+    queued = send_due_reminders()
+    if queued:
+        log.info("reminders: %d queued", queued)
 
 
 def nudge_worker() -> None:

@@ -28,6 +28,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,12 @@ from flask.testing import FlaskClient
 from test_results import example_people
 from werkzeug.routing import Rule
 
-from survey import create_app, links
+from survey import create_app, invitations, links
 from survey.auth import operations as auth_ops
 from survey.auth import recovery
 from survey.domain.scoring import score
 from survey.extensions import db, limiter
+from survey.mail.outbox import deliver_due
 from survey.models import Review, User, new_token
 from survey.questionnaires import catalogue, questionnaire_for
 from survey.respond import operations as respond_ops
@@ -73,10 +75,23 @@ class World:
     invitation_a: str = ""  # public id of that invitation (org A's, still open)
     member_a: str = ""  # public id of a member (not an admin) of org A
     reset: str = ""
+    invited: str = ""  # the personal token of X's client invitee (not started)
+    stop: str = ""  # the signed token that stops that invitee's reminders
+    invitee_x: str = ""  # that invitee's public id
     results: dict[str, str] = field(default_factory=dict)  # results-link persona -> token
     client_of_x: str = ""  # public id of X's client organisation (in org A's portfolio)
     item_x: str = ""  # an action item of X (a client proposal)
     pending_x: str = ""  # a pending suggestion key of X
+
+
+class SentMail:
+    """A transport that takes every mail and keeps it (the world's invitation mail)."""
+
+    def __init__(self) -> None:
+        self.sent: list[EmailMessage] = []
+
+    def send(self, message: EmailMessage) -> None:
+        self.sent.append(message)
 
 
 def _start(organisation_name: str, email: str) -> User:
@@ -142,6 +157,11 @@ def build_world() -> World:
     member = auth_ops.add_user(user_a.organisation, "Sam Member", "sam@acme.example", PASSWORD)
     world.member_a = member.public_id
     world.reset = recovery.reset_token(user_a)
+    invitee = invitations.add_invitee(x, "client", "Ivy", "ivy@globex.example", "user", user_a)
+    world.invited = invitations.personal_token(invitee)
+    world.stop = invitations.stop_token(invitee)
+    world.invitee_x = invitee.public_id
+    deliver_due(SentMail())  # a sent mail keeps no body: the database holds no raw token
     item = results_ops.propose_action(x, results_ops.Actor.client_link(), "Meet monthly", None)
     world.item_x = item.public_id
     result = score(questionnaire_for(x), review_answers_for(x))
@@ -221,7 +241,8 @@ def token_for(persona: str, kind: str, world: World) -> str:
         return held[persona].get(kind, held[persona]["link"])
     if persona in world.results:
         return world.results[persona]
-    return {"invite": world.invite, "reset": world.reset}.get(kind, UNKNOWN)
+    mailed = {"invite": world.invite, "reset": world.reset, "invited": world.invited}
+    return (mailed | {"stop": world.stop}).get(kind, UNKNOWN)
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -313,6 +334,23 @@ EXPECTED: dict[str, Row] = {
     "workspace.set_link_expiry": Row(post=vendor_only(302)),
     "workspace.set_due": Row(post=vendor_only(302)),
     "workspace.set_confidentiality": Row(post=vendor_only(302)),
+    # invitees: an empty form is shown again with what is missing (400)
+    "workspace.add_invitee": Row(post=vendor_only(400)),
+    "workspace.remove_invitee": Row(post=vendor_only(302)),
+    "workspace.remind": Row(get=vendor_only(200), post=vendor_only(302)),  # GET: the preview
+    "workspace.set_reminder_schedule": Row(post=vendor_only(302)),  # none chosen: off
+    # an invitee's personal link, and the link that stops their reminders, open for whoever
+    # holds them (they arrive by mail); a shared link or resume token is neither
+    "respond.invited": Row(
+        get=every(404, anonymous=200, vendor_a=200, vendor_b=200),
+        post=every(404, anonymous=302, vendor_a=302, vendor_b=302),
+        token="invited",
+    ),
+    "respond.stop_reminders": Row(
+        get=every(404, anonymous=200, vendor_a=200, vendor_b=200),
+        post=every(404, anonymous=200, vendor_a=200, vendor_b=200),
+        token="stop",
+    ),
     # respondent journey: shared link
     # (a revoked or replaced survey link answers 410; a results link opens no survey: 404)
     "respond.welcome": Row(
@@ -342,6 +380,7 @@ EXPECTED: dict[str, Row] = {
     ),
     # vendor results
     "results.page": Row(get=vendor_only(200)),
+    "results.by_role": Row(get=vendor_only(200)),
     "results.decide_pending": Row(post=vendor_only(302)),
     # an empty post shows the form again with what is missing
     "results.edit_pending": Row(get=vendor_only(200), post=vendor_only(200)),
@@ -396,6 +435,7 @@ def fill_params(rule: Rule, persona: str, kind: str, world: World) -> dict[str, 
         "key": world.pending_x,
         "invitation_id": world.invitation_a,
         "member_id": world.member_a,
+        "invitee_id": world.invitee_x,
     }
     params = {}
     for name in rule.arguments:

@@ -239,7 +239,7 @@ def test_users_before_roles_stay_admins_and_invitations_get_public_ids(
 ) -> None:
     """0013: every existing user becomes an admin (nobody loses what they could do), and
     every existing invitation gets its own random public id; then back down again."""
-    upgrade(revision="0012_outbox")
+    upgrade(revision="0013_invitees")
     _insert(
         ORGANISATION,
         *(
@@ -261,6 +261,6 @@ def test_users_before_roles_stay_admins_and_invitations_get_public_ids(
         ids = connection.execute(sa.text("SELECT public_id, revoked_at FROM invitation")).all()
     assert len({row[0] for row in ids}) == 2 and all(len(row[0]) >= 16 for row in ids)
     assert all(row[1] is None for row in ids)
-    downgrade(revision="0012_outbox")
+    downgrade(revision="0013_invitees")
     with db.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM invitation")).scalar() == 2

@@ -191,6 +191,54 @@ def test_next_and_back_save_and_keep_answers(
     assert last.location.endswith(f"/r/resume/{rt}/review")
 
 
+def test_a_page_view_loads_respondent_review_and_answers_in_three_queries(
+    app: Flask, client: FlaskClient, review: MadeReview
+) -> None:
+    """Issue 15, point 3: no lazy load per question, whatever the page."""
+    rt = start(client, review.client_token)
+    answer_all_required(client, rt)
+    selects: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            for url in (page(rt, 1), page(rt, 2), page(rt, 3), f"/r/resume/{rt}/review"):
+                selects.clear()
+                assert client.get(url).status_code == 200
+                assert len(selects) <= 3, (url, selects)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_a_page_of_answers_is_written_in_one_statement(
+    app: Flask, client: FlaskClient, review: MadeReview
+) -> None:
+    """Issue 15, point 3: one upsert per page post, a first save and a change alike."""
+    rt = start(client, review.client_token)
+    written: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if re.match(r"\s*(INSERT|UPDATE|DELETE)\b[^(]*\banswer\b", statement, re.I):
+            written.append(statement)
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            data = {"knows-priorities": "4", "last-contacts": "Adding value"}
+            client.post(page(rt, 1), data=data)
+            assert len(written) == 1 and written[0].lstrip().upper().startswith("INSERT")
+            written.clear()
+            client.post(page(rt, 1), data={**data, "knows-priorities": "2"})
+            assert len(written) == 1 and "ON CONFLICT" in written[0].upper()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert stored(app, rt) == {"knows-priorities": 2, "last-contacts": ["Adding value"]}
+
+
 def test_not_applicable_is_kept_and_counts_as_answered(
     app: Flask, client: FlaskClient, review: MadeReview
 ) -> None:

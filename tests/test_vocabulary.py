@@ -18,7 +18,7 @@ from survey.domain.answers import parse_answers
 from survey.domain.loader import load_file
 from survey.domain.report import render_text
 from survey.domain.scoring import score
-from survey.models import ACTION_OWNERS, ACTION_STATUSES
+from survey.models import ACTION_OWNERS, ACTION_STATUSES, STAKES
 from survey.results import views as results_views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +32,7 @@ def test_every_code_has_its_words() -> None:
     assert set(vocabulary.QUADRANT_WORDS) == set(typing.get_args(model.Quadrant))
     assert set(vocabulary.PLAN_STATUS_WORDS) == set(ACTION_STATUSES)
     assert set(vocabulary.OWNER_WORDS) == set(ACTION_OWNERS)
+    assert set(vocabulary.STAKE_WORDS) == set(STAKES)
 
 
 def test_the_filters_say_the_words() -> None:

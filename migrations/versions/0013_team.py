@@ -8,7 +8,7 @@
 - `invitation.revoked_at`: when an admin withdrew the invitation.
 
 Revision ID: 0013_team
-Revises: 0012_outbox
+Revises: 0013_invitees
 Create Date: 2026-12-04 19:10:00.000000
 
 """
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0013_team"
-down_revision = "0012_outbox"
+down_revision = "0013_invitees"
 branch_labels = None
 depends_on = None
 

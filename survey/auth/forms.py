@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from survey.choices import SelectChoice, options
 from survey.domain.vocabulary import ROLE_WORDS
+from survey.emails import email_address
 from survey.models import ROLES
 
 MIN_PASSWORD = 10
-#: Deliberately loose: one "@", something on each side, a dot in the domain. The real
-#: check is that the colleague receives the link.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def email_address(form: FlaskForm, field: EmailField) -> None:
-    """WTForms validator: a plausible email address (no extra package needed)."""
-    if field.data and not _EMAIL.match(field.data.strip()):
-        raise ValidationError("Enter an email address like name@example.com.")
 
 
 def _email_field(label: str = "Email") -> EmailField:

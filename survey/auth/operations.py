@@ -14,6 +14,7 @@ from flask import current_app, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.database import write_operation
+from survey.emails import normalise_email
 from survey.extensions import db
 from survey.mail.outbox import queue_mail
 from survey.models import Invitation, Organisation, Role, User, hash_token, new_token, utcnow
@@ -33,11 +34,6 @@ def hash_password(password: str) -> str:
     """The stored form of a password (scrypt unless `SURVEY_PASSWORD_HASH` says otherwise)."""
     method = current_app.config.get("SURVEY_PASSWORD_HASH", "scrypt")
     return generate_password_hash(password, method=method)
-
-
-def normalise_email(email: str) -> str:
-    """The stored form of an email address."""
-    return email.strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:

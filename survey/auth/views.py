@@ -48,6 +48,7 @@ from survey.auth.forms import (
     TeamActionForm,
 )
 from survey.domain.vocabulary import ROLE_WORDS
+from survey.emails import normalise_email
 from survey.extensions import limiter
 from survey.models import Role, User
 
@@ -182,7 +183,7 @@ def signup() -> ResponseReturnValue:
         return redirect(url_for("workspace.index"))
     form = SignupForm()
     if form.validate_on_submit():
-        email = operations.normalise_email(form.email.data or "")
+        email = normalise_email(form.email.data or "")
         operations.sign_up(
             form.organisation.data or "", form.name.data or "", email, form.password.data or ""
         )
@@ -328,7 +329,7 @@ def forgot_password() -> ResponseReturnValue:
     """Ask for a reset link; the answer is the same whether or not the address is known."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        email = operations.normalise_email(form.email.data or "")
+        email = normalise_email(form.email.data or "")
         recovery.request_reset(email)
         return render_template("auth/forgot_sent.html", email=email)
     return render_template("auth/forgot.html", form=form)

@@ -45,6 +45,14 @@ PLAN_FIELD_WORDS: Mapping[str, str] = {
 }
 #: A user's role in their organisation's team.
 ROLE_WORDS: Mapping[str, str] = {"admin": "admin", "member": "member"}
+#: The part an invited person plays in the relationship (the needs pyramid's buyers: the
+#: one who decides, those who sway the decision, those who use what is bought).
+STAKE_WORDS: Mapping[str, str] = {
+    "decision_maker": "decision maker",
+    "influencer": "influencer",
+    "user": "user",
+    "other": "other",
+}
 #: What a missing code reads as in a table.
 DASH = "–"
 
@@ -74,6 +82,11 @@ def role_words(code: str | None) -> str:
     return ROLE_WORDS.get(code, code) if code else DASH
 
 
+def stake_words(code: str | None) -> str:
+    """ "decision maker"; a dash for no stake (someone who came by the shared link)."""
+    return STAKE_WORDS.get(code, code) if code else DASH
+
+
 def owner_words(owner: str, vendor: str, client: str) -> str:
     """Who owns an action, by name: "Acme Analytics", "Globex" or "Both, jointly"."""
     return {"vendor": vendor, "client": client, "joint": "Both, jointly"}.get(owner, owner)
@@ -86,5 +99,6 @@ FILTERS: Mapping[str, Callable[..., str]] = {
     "plan_status_words": plan_status_words,
     "owner_words": owner_words,
     "role_words": role_words,
+    "stake_words": stake_words,
     "capitalised": capitalised,
 }

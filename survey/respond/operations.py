@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from survey.database import write_operation
@@ -25,7 +26,8 @@ from survey.domain.kinds import AnswerError, kind_of
 from survey.domain.model import Party, Question, Questionnaire
 from survey.domain.scoring import shown_questions
 from survey.extensions import db
-from survey.models import Answer, Respondent, ShareLink, hash_token, new_token, utcnow
+from survey.models import Answer, Invitee, Respondent, ShareLink, hash_token, new_token, utcnow
+from survey.notices import notify_results_ready
 
 __all__ = [
     "CLEAR",
@@ -36,6 +38,7 @@ __all__ = [
     "canonical_answer",
     "missing_required",
     "save_answers",
+    "start_invited_response",
     "start_response",
     "submit_response",
 ]
@@ -50,7 +53,6 @@ class _Clear:
 
 #: Stands for "no answer": saving it removes the question's row.
 CLEAR: Final = _Clear()
-WRITE_ATTEMPTS = 3
 
 
 class ResponseLocked(Exception):
@@ -104,6 +106,44 @@ def start_response(link: ShareLink, name: str | None, role: str | None) -> tuple
     return respondent, token
 
 
+@write_operation
+def start_invited_response(invitee: Invitee, name: str | None, role: str | None) -> Respondent:
+    """Start the invitee's response, bound to them; a second start returns the first.
+
+    The respondent's resume token is the invitee's personal token (its hash is copied), so
+    the link in their mails resumes their answers. It points at the side's live shared
+    link, as if they had come by it, so their pages offer the same door to the results.
+    Refused when collection is closed.
+    """
+    review = invitee.review
+    if not review.is_open:
+        raise ResponseLocked("closed")
+    if invitee.respondent is not None:  # a double submit, or another tab
+        return invitee.respondent
+    link = review.current_link(invitee.party)
+    respondent = Respondent(
+        review_id=review.id,
+        party=invitee.party,
+        link_id=link.id if link is not None and link.is_active else None,
+        name=_clean(name),
+        role=_clean(role),
+        stake=invitee.stake,
+        resume_token_hash=invitee.token_hash,
+    )
+    try:
+        with db.session.begin_nested():  # the same start racing on another connection
+            db.session.add(respondent)
+    except IntegrityError:
+        existing: Respondent | None = db.session.scalar(
+            sa.select(Respondent).where(Respondent.resume_token_hash == invitee.token_hash)
+        )
+        if existing is None:
+            raise
+        return existing
+    invitee.respondent = respondent
+    return respondent
+
+
 def canonical_answer(questionnaire: Questionnaire, question: Question, raw: Any) -> Any:
     """The canonical answer to store for `raw`, :data:`CLEAR` for none; AnswerError if unfit.
 
@@ -120,7 +160,11 @@ def canonical_answer(questionnaire: Questionnaire, question: Question, raw: Any)
 
 def answers_of(respondent: Respondent) -> dict[str, Any]:
     """The respondent's stored answers by question id (``None`` = not applicable)."""
-    rows = db.session.scalars(sa.select(Answer).where(Answer.respondent_id == respondent.id))
+    rows = db.session.scalars(
+        sa.select(Answer)
+        .where(Answer.respondent_id == respondent.id)
+        .execution_options(populate_existing=True)  # saves are upserts past the ORM
+    )
     return {row.question_id: row.value for row in rows}
 
 
@@ -147,44 +191,54 @@ def save_answers(
         for qid, raw in answers.items()
         if qid in asked
     }
-    for attempt in range(WRITE_ATTEMPTS):
-        try:
-            _write(respondent, changes)
-            dropped = _drop_hidden(respondent, questionnaire)
-            db.session.commit()
-            return dropped
-        except IntegrityError:
-            # Another tab inserted the same question's row first: retry as an update.
-            db.session.rollback()
-            if attempt == WRITE_ATTEMPTS - 1:
-                raise
-    return []  # pragma: no cover - the loop returns or raises
+    _write(respondent, changes)
+    dropped = _drop_hidden(respondent, questionnaire)
+    db.session.commit()
+    return dropped
 
 
 def _write(respondent: Respondent, changes: dict[str, Any]) -> None:
-    if not changes:
-        return
-    rows = db.session.scalars(
-        sa.select(Answer).where(
-            Answer.respondent_id == respondent.id, Answer.question_id.in_(list(changes))
+    """The page's answers in one upsert (and one delete for those cleared).
+
+    ``INSERT … ON CONFLICT (respondent, question) DO UPDATE``: two tabs saving the same
+    question at once both succeed, the later value kept, with no read first and no retry.
+    """
+    cleared = [qid for qid, value in changes.items() if value is CLEAR]
+    now = utcnow()
+    rows = [
+        {"respondent_id": respondent.id, "question_id": qid, "value": value, "updated_at": now}
+        for qid, value in changes.items()
+        if value is not CLEAR
+    ]
+    if cleared:
+        db.session.execute(
+            sa.delete(Answer).where(
+                Answer.respondent_id == respondent.id, Answer.question_id.in_(cleared)
+            )
         )
-    )
-    existing = {row.question_id: row for row in rows}
-    for qid, value in changes.items():
-        row = existing.get(qid)
-        if value is CLEAR:
-            if row is not None:
-                db.session.delete(row)
-        elif row is None:
-            db.session.add(Answer(respondent_id=respondent.id, question_id=qid, value=value))
-        elif row.value != value:
-            row.value = value
-            row.updated_at = utcnow()
-    db.session.flush()
+    if rows:
+        insert = _insert_for(db.session.get_bind().dialect.name)(Answer).values(rows)
+        db.session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[Answer.respondent_id, Answer.question_id],
+                set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
+            )
+        )
+
+
+def _insert_for(dialect: str) -> Any:
+    """The dialect's INSERT that knows ON CONFLICT (SQLite and PostgreSQL both do)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def _drop_hidden(respondent: Respondent, questionnaire: Questionnaire) -> list[str]:
-    rows = list(db.session.scalars(sa.select(Answer).where(Answer.respondent_id == respondent.id)))
+    rows = list(
+        db.session.scalars(
+            sa.select(Answer)
+            .where(Answer.respondent_id == respondent.id)
+            .execution_options(populate_existing=True)  # the upsert went past the ORM
+        )
+    )
     values = {row.question_id: row.value for row in rows}
     shown = {q.id for q in shown_questions(questionnaire, respondent.party, values)}
     dropped = [row for row in rows if row.question_id not in shown]
@@ -229,6 +283,9 @@ def submit_response(respondent: Respondent, questionnaire: Questionnaire | None 
         .where(Respondent.id == respondent.id, Respondent.submitted_at.is_(None))
         .values(submitted_at=utcnow())
     )
-    db.session.commit()
+    recorded = bool(result.rowcount == 1)  # type: ignore[attr-defined]
     db.session.refresh(respondent)
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    if recorded:
+        notify_results_ready(respondent.review)  # with the submission that opens them
+    db.session.commit()
+    return recorded

@@ -28,10 +28,11 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
+from survey import invitations
 from survey.disclosure import promises
 from survey.domain.effort import effort
 from survey.domain.model import fill_names
-from survey.extensions import limiter
+from survey.extensions import csrf, limiter
 from survey.faults import DATABASE_FAULTS, RETRY_AFTER, forget_failed_transaction
 from survey.limits import (
     RESUME_LIMIT,
@@ -50,7 +51,7 @@ from survey.links import (
     remember_resume_token,
     remembered_respondent,
 )
-from survey.models import Review, ShareLink
+from survey.models import Invitee, Review, ShareLink
 from survey.questionnaires import questionnaire_for
 from survey.respond.fields import (
     Journey,
@@ -68,6 +69,7 @@ from survey.respond.operations import (
     answers_of,
     missing_required,
     save_answers,
+    start_invited_response,
     start_response,
     submit_response,
 )
@@ -152,15 +154,17 @@ def welcome(token: str) -> ResponseReturnValue:
 
 
 def _render_welcome(
-    link: ShareLink,
+    source: ShareLink | Invitee,
     form: StartForm,
     submitted: Any = None,
     message: str | None = None,
     door: ResultsDoor | None = None,
 ) -> ResponseReturnValue:
-    review = link.review
+    """The welcome page of a shared link, or of an invitee's personal link."""
+    review = source.review
     questionnaire = questionnaire_for(review)
-    party = link.party
+    party = source.party
+    invited = isinstance(source, Invitee)
     info = questionnaire.parties.vendor if party == "vendor" else questionnaire.parties.client
     asked = effort(questionnaire, party)
     intro = info.intro and fill_names(
@@ -181,10 +185,71 @@ def _render_welcome(
         minutes=asked.minutes,
         form=form,
         earlier=earlier,
-        promises=promises(review.confidentiality, party, review.org_names),
+        promises=promises(review.confidentiality, party, review.org_names, invited=invited),
+        invited=invited,
         message=message,
         door=door if door is not None and door.state != "collecting" else None,
     ), (400 if message else 200)
+
+
+# --- an invitee's personal link ----------------------------------------------------------
+
+
+def _invitee(token: str) -> Invitee:
+    invitee = invitations.find_invitee(token)
+    if invitee is None:
+        abort(404)
+    return invitee
+
+
+@bp.route("/invited/<token>", methods=["GET", "POST"])
+@token_misses
+@limiter.limit(RESUME_LIMIT, key_func=personal_link)
+def invited(token: str) -> ResponseReturnValue:
+    """The link in an invitation mail: a welcome page with the name filled in; once the
+    person has started, their answers (the same token is their resume link)."""
+    invitee = _invitee(token)
+    if invitee.respondent is not None:
+        return redirect(url_for(".resume", token=token))
+    review = invitee.review
+    door = results_door(review, invitee.party, live_link_token(review, invitee.party))
+    if not review.is_open:
+        return _closed(answers_kept=False, door=door)
+    form = StartForm()
+    if request.method == "GET":
+        form.name.data = invitee.name
+    if form.validate_on_submit():
+        g.unsaved_labels = {field.name: field.label.text for field in (form.name, form.role)}
+        try:
+            start_invited_response(invitee, form.name.data, form.role.data)
+        except ResponseLocked:
+            return _closed(answers_kept=False, door=door)
+        return redirect(url_for(".page", token=token, number=1))
+    return _render_welcome(invitee, form, door=door)
+
+
+@bp.route("/stop/<token>", methods=["GET", "POST"])
+@csrf.exempt
+@token_misses
+@limiter.limit(RESUME_LIMIT, key_func=personal_link)
+def stop_reminders(token: str) -> ResponseReturnValue:
+    """Stop reminders for one invitee of one review: the link in every reminder.
+
+    The POST is exempt from CSRF on purpose: mail programs send RFC 8058's one-click
+    "unsubscribe" as a bare POST. The signed token is the authority, and all it can do is
+    stop reminders, which doing twice changes nothing.
+    """
+    invitee = invitations.invitee_for_stop(token)
+    if invitee is None:
+        abort(404)
+    if request.method == "POST":
+        invitations.stop_reminders(invitee)
+    return render_template(
+        "respond/stop_reminders.html",
+        invitee=invitee,
+        review=invitee.review,
+        stopped=invitee.reminders_stopped_at is not None,
+    )
 
 
 # --- personal resume link ----------------------------------------------------------------
@@ -490,6 +555,8 @@ def _keep_posted(args: dict[str, Any]) -> ResponseReturnValue:
             return redirect(url_for(".thanks", token=journey.token))
         message = EXPIRED_MESSAGE.format(button="Submit")
         return _locked(journey) or _render_review(journey, message=message, status=400)
+    if request.endpoint == "respond.invited":
+        return _expired_invited_start(args["token"])
     if request.endpoint == "respond.welcome":
         link = find_shared_link(args["token"])
         message = "Your session had expired — press Start again."
@@ -500,6 +567,14 @@ def _keep_posted(args: dict[str, Any]) -> ResponseReturnValue:
         title="Please try again",
         detail=EXPIRED_MESSAGE.format(button="the button"),
     ), 400
+
+
+def _expired_invited_start(token: str) -> ResponseReturnValue:
+    invitee = _invitee(token)
+    if invitee.respondent is not None:
+        return redirect(url_for(".resume", token=token))
+    message = "Your session had expired — press Start again."
+    return _render_welcome(invitee, StartForm(), message=message)
 
 
 def _expired_page(token: str, number: int) -> ResponseReturnValue:

@@ -2,7 +2,9 @@
 
 Only *submitted* respondents count. Every number shown comes from the review's one result,
 :func:`survey.reveal.review_result` (the engine, rounded by its ``to_dict()``, exactly as
-`survey score` prints it); this module only arranges them for reading. The spread within a
+`survey score` prints it); this module only arranges them for reading. The one exception
+is a reading by stake (:func:`stake_readings`), the engine again on part of the client's
+people, offered only where the anonymity threshold allows it. The spread within a
 party is kept by the engine as it scores (each question's spreads), not a
 second formula.
 """
@@ -23,7 +25,7 @@ from survey.domain.model import PARTIES, Party, Question, Questionnaire
 from survey.domain.report import INDICATIVE_BELOW
 from survey.domain.scoring import Proposal, ReviewAnswers, ReviewResult, visible_answers
 from survey.extensions import db
-from survey.models import ActionItem, Review
+from survey.models import STAKES, ActionItem, Review
 from survey.questionnaires import questionnaire_for
 from survey.reveal import disclosure_for, review_answers_for
 
@@ -551,3 +553,33 @@ def _charts(comparison: Comparison, uid: str) -> dict[str, charts.Chart]:
             uid=f"{prefix}-quadrant",
         ),
     }
+
+
+@dataclass(frozen=True)
+class StakeReading:
+    """The client's scores from its people of one stake, if they may be read apart."""
+
+    stake: str
+    submitted: int
+    readable: bool  # see Confidentiality.readable_apart
+    overall: float | None = None
+    dimensions: dict[str, float | None] = field(default_factory=dict)
+
+
+def stake_readings(review: Review) -> list[StakeReading]:
+    """Each stake of the client's submitted people, scored on its own where the review's
+    anonymity threshold allows it (:meth:`Confidentiality.readable_apart`)."""
+    counts = reveal.client_stake_counts(review)
+    total = sum(counts.values())
+    readings = []
+    for stake in STAKES:
+        count = counts.get(stake, 0)
+        if count == 0:
+            continue
+        if not review.confidentiality.readable_apart(count, total - count):
+            readings.append(StakeReading(stake, count, readable=False))
+            continue
+        numbers = reveal.stake_result(review, stake).to_dict()
+        dimensions = {d["id"]: d["client"] for d in numbers["dimensions"]}
+        readings.append(StakeReading(stake, count, True, numbers["overall"]["client"], dimensions))
+    return readings

@@ -27,6 +27,7 @@ from survey.models import (
     User,
     utcnow,
 )
+from survey.notices import notify_client_said, notify_results_shared
 from survey.results.data import Pending
 
 #: Fields whose history line names the values; title and detail are only said to change.
@@ -300,6 +301,9 @@ def propose_action(review: Review, actor: Actor, title: str, detail: str | None)
     db.session.add(item)
     _stamp(item, actor, created=True)
     _record(review, actor, f"proposed the action: {item.title}", item)
+    if actor.via_link:
+        db.session.flush()  # the item's public id names the event
+        notify_client_said(review, "proposed an action", f"client-proposal:{item.public_id}")
     db.session.commit()
     return item
 
@@ -320,6 +324,9 @@ def comment_on_action(item: ActionItem, actor: Actor, text: str) -> ActionCommen
     )
     db.session.add(comment)
     _record(item.review, actor, "commented", item)
+    if actor.via_link:
+        db.session.flush()  # the comment's id names the event
+        notify_client_said(item.review, "commented", f"client-comment:{comment.id}")
     db.session.commit()
     return comment
 
@@ -361,6 +368,7 @@ def share_results(review: Review, actor: Actor) -> None:
         return
     review.shared_at = utcnow()
     _record(review, actor, f"shared the results with {review.client_name}")
+    notify_results_shared(review)
     db.session.commit()
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from survey.domain.headline import Sentence, headline
 from survey.domain.model import PARTIES, Party
 from survey.domain.report import INDICATIVE_BELOW
+from survey.domain.response_rate import ResponseRate
+from survey.invitations import side_invitees
 from survey.models import ActionItem, Review
 from survey.results.data import Comparison
 from survey.since import SinceLastReview
@@ -49,6 +51,7 @@ class SideMethod:
     submitted: int
     started: int
     indicative: bool
+    invited: ResponseRate | None = None  # the response rate of those invited by name
 
     @property
     def rate(self) -> int | None:
@@ -61,10 +64,13 @@ class SideMethod:
         people = "person" if self.started == 1 else "people"
         if not self.started:
             return "nobody started answering"
-        return (
+        words = (
             f"{self.submitted} of {self.started} {people} who started answering"
             f" submitted ({self.rate}%)"
         )
+        if self.invited is not None and self.invited.invited:
+            words += f"; {self.invited.words}"  # the review page's words, the same figure
+        return words
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,7 @@ class Method:
 
 def method_for(review: Review, comparison: Comparison) -> Method:
     """The method box of a review as `comparison` shows it."""
+    invited = side_invitees(review)
     sides = tuple(
         SideMethod(
             party,
@@ -92,6 +99,7 @@ def method_for(review: Review, comparison: Comparison) -> Method:
             comparison.submitted[party],
             len(review.respondents_of(party)),
             comparison.indicative[party],
+            invited[party].rate,
         )
         for party in PARTIES
     )

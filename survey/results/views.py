@@ -48,6 +48,7 @@ from survey.results.data import (
     build_comparison,
     pending_items,
     plan_items,
+    stake_readings,
 )
 from survey.results.forms import (
     ActionForm,
@@ -229,6 +230,7 @@ def _vendor_context(review: Review, comparison: Comparison) -> dict[str, Any]:
         "c": comparison,
         "review": review,
         "audience": "vendor",
+        "has_roles": any(stake for stake in reveal.client_stake_counts(review)),
         "notice_at": notice_at,
         "pending": [(p, _prefix(p.key)) for p in shown],
         "pending_total": len(pending),
@@ -259,6 +261,22 @@ def page(public_id: str) -> ResponseReturnValue:
         return _waiting(review, "vendor")
     return render_template(
         "results/vendor.html", **_vendor_context(review, build_comparison(review, "vendor"))
+    )
+
+
+@bp.route("/reviews/<public_id>/results/roles")
+def by_role(public_id: str) -> ResponseReturnValue:
+    """The client's scores read by the part its people play, beside the whole sides.
+
+    Only stakes the anonymity threshold lets be read apart get numbers; the others are
+    named with the reason, so no reading gives away a few people's answers.
+    """
+    review = review_in_my_organisation(public_id)
+    if not results_ready(review):
+        return _waiting(review, "vendor")
+    comparison = build_comparison(review, "vendor")
+    return render_template(
+        "results/roles.html", review=review, c=comparison, readings=stake_readings(review)
     )
 
 

@@ -7,11 +7,20 @@ from datetime import UTC, date, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from survey.choices import SelectChoice, options
 from survey.dates import bounded_date_field
 from survey.disclosure import THRESHOLD_DEFAULT, THRESHOLD_MAX, THRESHOLD_MIN, Confidentiality
+from survey.domain.vocabulary import STAKE_WORDS, capitalised
+from survey.emails import email_address
+from survey.invitations import REMIND_DAYS_CHOICES
 from survey.reveal import DEFAULT_MIN_RESPONDENTS, MIN_RESPONDENT_CHOICES
 
 
@@ -143,3 +152,62 @@ class ClientValueForm(FlaskForm):
         "currency. The portfolio sums it into the value at risk. Leave empty to clear.",
         render_kw={"inputmode": "numeric", "min": 0},
     )
+
+
+class InviteeForm(FlaskForm):
+    """One person to invite to a side: name, address and the part they play.
+
+    One per side on the review page, made with the party as `prefix` so ids stay unique.
+    """
+
+    name = StringField("Name", validators=[DataRequired("Enter their name."), Length(max=200)])
+    email = StringField(
+        "E-mail",
+        validators=[
+            DataRequired("Enter their e-mail address."),
+            email_address,
+            Length(max=254),
+        ],
+        render_kw={"type": "email", "autocomplete": "off"},
+    )
+    stake = SelectField(
+        "Role in the relationship",
+        choices=options(SelectChoice(code, capitalised(w)) for code, w in STAKE_WORDS.items()),
+        default="other",
+        validate_choice=True,
+        render_kw={"required": False},
+    )
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+#: "off" or a number of days, as the schedule form offers them.
+REMIND_OFF = "off"
+
+
+class ReminderScheduleForm(FlaskForm):
+    """Automatic reminders before the due date and on it, or none."""
+
+    days_before = SelectField(
+        "Automatic reminders",
+        choices=options(
+            [SelectChoice(REMIND_OFF, "Off")]
+            + [
+                SelectChoice(
+                    str(n), f"{n} day{'' if n == 1 else 's'} before the due date, and on it"
+                )
+                for n in REMIND_DAYS_CHOICES
+            ]
+        ),
+        default=REMIND_OFF,
+        validate_choice=True,
+        render_kw={"required": False},
+        description="Reminders go to invitees who have not submitted, once a day at most.",
+    )
+
+    def chosen(self) -> int | None:
+        """The days before the due date, or None for off."""
+        value = self.days_before.data
+        return None if value in (None, REMIND_OFF) else int(value)

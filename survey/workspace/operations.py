@@ -16,6 +16,7 @@ from survey.database import write_operation
 from survey.disclosure import Confidentiality
 from survey.domain.model import Questionnaire
 from survey.extensions import db
+from survey.invitations import default_remind_days
 from survey.links import issue_link
 from survey.models import (
     LINK_SLOTS,
@@ -74,6 +75,7 @@ def _new_review(
         min_respondents=min_respondents,
         names_to_other_side=setting.names_to_other_side,
         anonymity_threshold=setting.anonymity_threshold,
+        remind_days_before=default_remind_days(),
         created_by_id=created_by.id if created_by else None,
     )
     db.session.add(review)
@@ -302,8 +304,9 @@ def set_confidentiality(review: Review, setting: Confidentiality) -> None:
 
 
 def _delete_review_rows(review: Review) -> None:
-    """Delete a review and everything that hangs off it (answers, links, plan), uncommitted."""
-    from survey.models import OutboxMail, Respondent
+    """Delete a review and everything that hangs off it (answers, invitees, links, plan, mails),
+    uncommitted."""
+    from survey.models import Invitee, OutboxMail, Respondent
 
     item_ids = sa.select(ActionItem.id).where(ActionItem.review_id == review.id)
     # Items carried from this review into later ones keep their mark, not the link.
@@ -315,6 +318,7 @@ def _delete_review_rows(review: Review) -> None:
     db.session.execute(sa.delete(ActionComment).where(ActionComment.item_id.in_(item_ids)))
     db.session.execute(sa.delete(ActionEvent).where(ActionEvent.review_id == review.id))
     db.session.execute(sa.delete(ActionItem).where(ActionItem.review_id == review.id))
+    db.session.execute(sa.delete(Invitee).where(Invitee.review_id == review.id))
     for respondent in db.session.scalars(
         sa.select(Respondent).where(Respondent.review_id == review.id)
     ):

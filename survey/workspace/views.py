@@ -28,18 +28,23 @@ from survey.access import review_in_my_organisation
 from survey.choices import SelectChoice, option_values, options
 from survey.domain import portfolio_table as table
 from survey.domain.loader import LoadedQuestionnaire
+from survey.domain.model import PARTIES
 from survey.extensions import db
+from survey.invitations import reminder_recipients, side_invitees
 from survey.models import LINK_SLOTS, Client, Review, ShareLink, client_name_key
 from survey.questionnaires import catalogue, questionnaire_for
 from survey.reveal import REVEAL_STATES, reveal_state
 from survey.workspace import operations, portfolio
 from survey.workspace.forms import (
+    REMIND_OFF,
     ClientValueForm,
     ConfidentialityForm,
     ConfirmForm,
     DueDateForm,
+    InviteeForm,
     LinkExpiryForm,
     NewReviewForm,
+    ReminderScheduleForm,
 )
 from survey.workspace.presenters import (
     default_questionnaire,
@@ -276,9 +281,12 @@ def _render_review(
     due_form: DueDateForm | None = None,
     expiry_forms: dict[str, LinkExpiryForm] | None = None,
     confidentiality_form: ConfidentialityForm | None = None,
+    invitee_forms: dict[str, InviteeForm] | None = None,
 ) -> str:
     """The review page; a form passed in (refused on POST) is shown with its errors."""
     questionnaire = questionnaire_for(review)
+    schedule_form = ReminderScheduleForm(formdata=None, prefix="schedule")
+    schedule_form.days_before.data = str(review.remind_days_before or REMIND_OFF)
     results_url = url_for("results.page", public_id=review.public_id)
     return render_template(
         "workspace/review.html",
@@ -295,6 +303,11 @@ def _render_review(
         results_panel=results_link_panel(review),
         reveal=reveal_state(review),
         reveal_words=REVEAL_STATES,
+        sides=side_invitees(review),
+        invitee_forms={p: InviteeForm(formdata=None, prefix=p) for p in PARTIES}
+        | (invitee_forms or {}),
+        reminder_count=len(reminder_recipients(review)),
+        schedule_form=schedule_form,
     )
 
 
