@@ -16,7 +16,7 @@ from flask import current_app, has_request_context, url_for
 
 from survey.links import live_link_token
 from survey.mail.outbox import queue_mail
-from survey.models import Review
+from survey.models import Review, User
 from survey.questionnaires import questionnaire_for
 from survey.reveal import results_ready
 
@@ -27,14 +27,24 @@ def _link(endpoint: str, **values: Any) -> str | None:
     """An absolute link for a mail; None outside a request when no public address is set
     (a command run without SURVEY_BASE_URL), so the change goes on without its notice."""
     if not has_request_context() and not current_app.config.get("SERVER_NAME"):
-        log.warning("no notice mailed for %s: SURVEY_BASE_URL is not set", endpoint)
+        log.info("no notice mailed for %s: SURVEY_BASE_URL is not set", endpoint)
         return None
     return url_for(endpoint, _external=True, **values)
 
 
-def notify_results_ready(review: Review) -> None:
-    """Tell the review's owner that both sides have enough answers (once per review)."""
+def _owner(review: Review) -> User | None:
+    """Who hears about a review: its owner, while still in the team."""
     owner = review.created_by
+    return owner if owner is not None and owner.removed_at is None else None
+
+
+def notify_results_ready(review: Review) -> None:
+    """Tell the review's owner that both sides now have enough answers (once per review).
+
+    Called with the submission that may open the results; the caller checks that they
+    were not open before it, so a later submission never says "ready" again.
+    """
+    owner = _owner(review)
     if owner is None or not results_ready(review):
         return
     link = _link("results.page", public_id=review.public_id)
@@ -80,7 +90,7 @@ def notify_results_shared(review: Review) -> None:
 
 def notify_client_said(review: Review, what: str, event_key: str) -> None:
     """Tell the review's owner the client commented or proposed an action (once per event)."""
-    owner = review.created_by
+    owner = _owner(review)
     link = _link("results.page", public_id=review.public_id)
     if owner is None or link is None:
         return

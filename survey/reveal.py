@@ -16,6 +16,7 @@ exports carry answers, not results).
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from typing import Any, Literal
@@ -121,6 +122,23 @@ def _minimum(review: Review) -> int:
     return review.min_respondents or DEFAULT_MIN_RESPONDENTS
 
 
+def answers_digest(answers: dict[str, Any]) -> str:
+    """A digest of one person's answers: the same answers, the same place in a list."""
+    canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def unlinkable(review: Review) -> bool:
+    """Whether people are taken in an order of their answers rather than of their start.
+
+    Where names are hidden from the other side: the vendor knows when the people it
+    invited started (the review page shows who has), so a list in starting order (the
+    proposals, the exports one by one) would tell who is who. Ordered by a digest of
+    their answers instead, a list says nothing of when anyone answered.
+    """
+    return not review.names_to_other_side
+
+
 def review_answers_for(review: Review, client_stake: str | None = None) -> ReviewAnswers:
     """The engine's input: both organisations and the canonical answers of submitted people.
 
@@ -138,6 +156,8 @@ def review_answers_for(review: Review, client_stake: str | None = None) -> Revie
         for answer in db.session.scalars(sa.select(Answer).where(Answer.respondent_id.in_(ids))):
             if answer.value is not None:
                 values[answer.respondent_id][answer.question_id] = answer.value
+    if unlinkable(review):
+        rows.sort(key=lambda row: answers_digest(values[row.id]))
     people: dict[str, list[ScoredRespondent]] = {"vendor": [], "client": []}
     for row in rows:
         people[row.party].append(ScoredRespondent(row.party, values[row.id], row.name))

@@ -77,8 +77,9 @@ def test_demo_respondents_answered_and_submitted(app: Flask, runner: FlaskCliRun
         assert (len(vendor), len(client)) == (2, 3)
         assert all(r.is_submitted for r in vendor + client)
         assert all(len(r.answers) >= 20 for r in vendor + client)
-        # The example file's people, when it is there: "Dana (account director)".
-        assert vendor[0].name == "Dana" and vendor[0].role == "account director"
+        # The example file's people, when it is there: "Sam (support lead)" first (the file
+        # lists each side in the order the engine takes it, see reveal.unlinkable).
+        assert vendor[0].name == "Sam" and vendor[0].role == "support lead"
 
 
 def test_demo_is_idempotent(app: Flask, runner: FlaskCliRunner) -> None:
@@ -226,3 +227,16 @@ def test_demo_export_scores_exactly_as_the_readme_worked_example(
         return re.sub(r"- (Vendor|Client), .*?, on '", r"- \1, on '", flat)
 
     assert words(printed) == words(match.group(1))
+
+
+def test_the_demo_review_asks_for_answers_by_a_day_still_to_come(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    """Its mails and welcome pages say "answer by …": never a day already past."""
+    from datetime import date
+
+    _demo(runner)
+    with app.app_context():
+        review = db.session.scalar(sa.select(Review).order_by(Review.id))  # the demo review
+        assert review is not None and review.is_open
+        assert review.due_on is not None and review.due_on > date.today()

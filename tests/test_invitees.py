@@ -608,7 +608,7 @@ def test_a_role_too_small_to_read_apart_is_named_without_numbers(
     # three decision makers beside one user: showing them apart would give the user away
     assert 'data-stake="decision_maker"' not in page and 'id="role-table"' not in page
     assert 'data-hidden-stake="decision_maker"' in page and 'data-hidden-stake="user"' in page
-    assert "needs at least 3 people so that nobody's answers can be worked out" in page
+    assert "each have at least 3 people who submitted, so that nobody's answers" in page
 
 
 def test_new_reviews_remind_automatically_only_where_mail_is_sent_for_real(
@@ -621,3 +621,83 @@ def test_new_reviews_remind_automatically_only_where_mail_is_sent_for_real(
         assert db.session.get(Review, development.id).remind_days_before is None
         days = db.session.get(Review, production.id).remind_days_before
         assert days == invitations.DEFAULT_REMIND_DAYS
+
+
+def test_a_submission_after_the_results_opened_does_not_say_ready_again(
+    app: Flask, review: MadeReview, make_respondent: Callable[..., Any]
+) -> None:
+    app.config["SERVER_NAME"] = None  # a command without SURVEY_BASE_URL: no notice
+    make_respondent(review, "vendor", submit=True, answers=_vendor_answers())
+    make_respondent(review, "client", submit=True, answers=_client_answers())
+    app.config["SERVER_NAME"] = "localhost"
+    make_respondent(review, "client", submit=True, answers=_client_answers())
+    assert _mails(app, "results-ready") == []  # they opened before this one
+
+
+def test_a_removed_owner_hears_nothing(
+    app: Flask, vendor_a: Persona, review: MadeReview, make_respondent: Callable[..., Any]
+) -> None:
+    with app.app_context():
+        db.session.get(User, vendor_a.id).removed_at = utcnow()
+        db.session.commit()
+    make_respondent(review, "vendor", submit=True, answers=_vendor_answers())
+    make_respondent(review, "client", submit=True, answers=_client_answers())
+    assert _mails(app, "results-ready") == []
+
+
+# --- who is who stays hidden ----------------------------------------------------------------
+
+
+def test_the_review_page_lists_hidden_named_people_only_as_counts(
+    app: Flask, vendor_client: FlaskClient, review: MadeReview, make_respondent: Callable[..., Any]
+) -> None:
+    invite(vendor_client, review, "Ana", "ana@globex.example")
+    with app.app_context():
+        token = invitations.personal_token(db.session.scalar(sa.select(Invitee)))
+    app.test_client().post(f"/r/invited/{token}", data={"name": "Ana"})
+    make_respondent(review, "vendor", name="Dana")
+    page = vendor_client.get(f"/reviews/{review.public_id}").get_data(as_text=True)
+    table = _between(page, 'aria-labelledby="respondents-title"', "</section>")
+    assert "Dana" in table and "someone at Globex" not in table
+    assert "Globex: 1 started, 0 submitted." in table
+
+
+def _export_order(app: Flask, review: MadeReview, seeds: list[int]) -> list[int]:
+    """Where each seed's person comes in the vendor's JSON export (client side)."""
+    import json
+
+    from survey.commands.demo import generated_answers
+    from survey.questionnaires import questionnaire_for
+    from survey.results.exports import export_json
+
+    with app.app_context():
+        row = db.session.get(Review, review.id)
+        questionnaire = questionnaire_for(row)
+        made = {}
+        for seed in seeds:
+            answers = generated_answers(questionnaire, "client", seed=seed)
+            link = row.current_link("client")
+            person, _token = respond_ops.start_response(link, f"P{seed}", None)
+            respond_ops.save_answers(person, questionnaire, answers)
+            respond_ops.submit_response(person, questionnaire)
+            made[seed] = respond_ops.answers_of(person)
+        listed = json.loads(export_json(db.session.get(Review, review.id), "vendor"))
+    order = []
+    for person in listed["client"]["respondents"]:
+        shown = person["answers"]
+        order.append(next(s for s, a in made.items() if a == shown))
+    return order
+
+
+def test_exports_list_hidden_named_people_by_their_answers_not_when_they_started(
+    app: Flask, vendor_a: Persona, make_review: Callable[..., MadeReview]
+) -> None:
+    seeds = list(range(1, 9))
+    hidden = _export_order(app, make_review(vendor_a, client_name="Initrode"), seeds)
+    assert sorted(hidden) == seeds and hidden != seeds  # not the order they started
+    again = _export_order(app, make_review(vendor_a, client_name="Umbrella"), seeds[::-1])
+    assert again == hidden  # the same answers, the same places, whoever started first
+    shown = _export_order(
+        app, make_review(vendor_a, client_name="Hooli", names_to_other_side=True), seeds
+    )
+    assert shown == seeds  # names shown: when they started is no secret

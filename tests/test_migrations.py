@@ -254,7 +254,7 @@ def test_users_before_roles_stay_admins_and_invitations_get_public_ids(
             for n in (1, 2)
         ),
     )
-    upgrade(revision="0013_team")
+    upgrade(revision="0014_team")
     with db.engine.connect() as connection:
         users = connection.execute(sa.text("SELECT role, removed_at FROM user_account"))
         assert [tuple(row) for row in users] == [("admin", None), ("admin", None)]

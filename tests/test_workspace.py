@@ -189,7 +189,7 @@ def test_links_are_derived_not_stored(app: Flask, acme: Any, make_review: Callab
 def test_review_page_lists_respondents(
     client: FlaskClient, acme: Any, make_review: Callable, make_respondent: Callable
 ) -> None:
-    review = make_review(acme)
+    review = make_review(acme, names_to_other_side=True)  # else the client's are counts only
     make_respondent(review, "vendor", name="Dana", role="Account director")
     make_respondent(
         review, "client", name="Hiro", answers={"knows-priorities": 4, "honest-dialogue": "Agree"}

@@ -43,7 +43,6 @@ from survey.links import (
 from survey.models import Review, User
 from survey.questionnaires import catalogue, questionnaire_for
 from survey.workspace.operations import (
-    carried_due_date,
     carry_over_plan,
     reopen_review,
     set_client_value,
@@ -222,6 +221,8 @@ def find_previous_review(review: Review) -> Review | None:
     return next((r for r in review.client.reviews if r.id != review.id), None)
 
 
+#: The demo review's answers are due this many days from the day the demo is loaded.
+DEMO_DUE_IN_DAYS = 14
 #: The previous review's plan: (suggestion rank, owner, due days after it started, status).
 PREVIOUS_PLAN = (
     (0, "vendor", 60, "done"),
@@ -263,7 +264,9 @@ def make_previous_review(user: User, review: Review) -> Review:
     _agree(previous, PREVIOUS_PLAN, started.date())
     set_next_review(previous, Actor(user=user), date.today() - timedelta(days=7))
     carry_over_plan(previous, review, user)
-    review.due_on = review.due_on or carried_due_date(previous)
+    # The earlier review's next-review date is a week overdue (the portfolio shows it);
+    # the review now collecting answers asks for them by a day still to come.
+    review.due_on = review.due_on or date.today() + timedelta(days=DEMO_DUE_IN_DAYS)
     previous.status = "closed"
     db.session.commit()
     return previous

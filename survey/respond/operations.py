@@ -28,6 +28,7 @@ from survey.domain.scoring import shown_questions
 from survey.extensions import db
 from survey.models import Answer, Invitee, Respondent, ShareLink, hash_token, new_token, utcnow
 from survey.notices import notify_results_ready
+from survey.reveal import results_ready
 
 __all__ = [
     "CLEAR",
@@ -278,6 +279,7 @@ def submit_response(respondent: Respondent, questionnaire: Questionnaire | None 
     missing = missing_required(questionnaire, respondent.party, answers_of(respondent))
     if missing:
         raise MissingAnswers(missing)
+    was_ready = results_ready(respondent.review)
     result = db.session.execute(
         sa.update(Respondent)
         .where(Respondent.id == respondent.id, Respondent.submitted_at.is_(None))
@@ -285,7 +287,7 @@ def submit_response(respondent: Respondent, questionnaire: Questionnaire | None 
     )
     recorded = bool(result.rowcount == 1)  # type: ignore[attr-defined]
     db.session.refresh(respondent)
-    if recorded:
+    if recorded and not was_ready:
         notify_results_ready(respondent.review)  # with the submission that opens them
     db.session.commit()
     return recorded

@@ -33,7 +33,13 @@ from survey.extensions import db
 from survey.models import Answer, Organisation, Review
 from survey.models import Respondent as RespondentRow
 from survey.questionnaires import questionnaire_for
-from survey.reveal import disclosure_for, review_answers_for, submitted_respondents
+from survey.reveal import (
+    answers_digest,
+    disclosure_for,
+    review_answers_for,
+    submitted_respondents,
+    unlinkable,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: The CSV's first line, before the column names: what the file includes.
@@ -80,7 +86,7 @@ def export_json(review: Review, audience: Party) -> str:
             people[party] = []
             continue
         names = disclosure.shows_names_of(party)
-        people[party] = [
+        people[party] = [  # in the engine's order (survey.reveal.unlinkable)
             Respondent(party, person.answers, person.name if names else None)
             for person in everyone.respondents(party)
         ]
@@ -89,6 +95,27 @@ def export_json(review: Review, audience: Party) -> str:
     )
     includes = export_key(disclosure, review.org_names)
     return answers_json(shared, questionnaire_for(review), includes)
+
+
+def _in_listed_order(
+    review: Review, people: list[RespondentRow]
+) -> list[tuple[RespondentRow, list[Answer]]]:
+    """Each person with their answers, in the order the engine takes them (see
+    :func:`survey.reveal.unlinkable`)."""
+    rows = [
+        (
+            person,
+            list(db.session.scalars(sa.select(Answer).where(Answer.respondent_id == person.id))),
+        )
+        for person in people
+    ]
+    if not unlinkable(review):
+        return rows
+    return sorted(rows, key=lambda row: (PARTIES.index(row[0].party), _digest_of_rows(row[1])))
+
+
+def _digest_of_rows(answers: list[Answer]) -> str:
+    return answers_digest({a.question_id: a.value for a in answers if a.value is not None})
 
 
 def _label(questionnaire: Questionnaire, question_id: str, value: Any) -> str:
@@ -114,9 +141,8 @@ def export_csv(review: Review, audience: Party) -> str:
     writer = csv.writer(out)
     writer.writerow([neutralise(KEY_MARK + " ".join(export_key(disclosure, review.org_names)))])
     writer.writerow(CSV_HEADER)
-    for person in _shared_people(review, disclosure):
+    for person, answers in _in_listed_order(review, _shared_people(review, disclosure)):
         named = disclosure.shows_names_of(person.party)
-        answers = db.session.scalars(sa.select(Answer).where(Answer.respondent_id == person.id))
         org = review.vendor_name if person.party == "vendor" else review.client_name
         for answer in sorted(answers, key=lambda a: order.get(a.question_id, len(order))):
             if answer.value is None:

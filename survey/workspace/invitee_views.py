@@ -24,8 +24,14 @@ INVITE_LIMIT = "30 per minute"
 
 
 def _back_to_people(review: Review, party: str) -> ResponseReturnValue:
+    """Back to the side's list, with the message shown there rather than out of view."""
     return redirect(
-        url_for("workspace.review", public_id=review.public_id, _anchor=f"invitees-{party}")
+        url_for(
+            "workspace.review",
+            public_id=review.public_id,
+            at="invitees",
+            _anchor=f"invitees-{party}",
+        )
     )
 
 

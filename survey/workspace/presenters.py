@@ -166,15 +166,29 @@ class RespondentRow:
     asked: int  # questions shown to this respondent (follow-ups only once they appear)
 
 
-def respondent_rows(review: Review, questionnaire: Questionnaire) -> list[RespondentRow]:
-    """Every respondent, vendor side first, in the order they started.
+def listed_one_by_one(review: Review) -> dict[Party, bool]:
+    """Whether the review page lists a side's people one by one (else it gives counts).
 
-    The page is the vendor's: the client's people are named only as the review's
-    confidentiality lets the vendor see them (survey.disclosure).
+    The vendor's own people always; the client's only where the vendor may see their
+    names. An anonymous row with its times and progress, beside the list of people the
+    vendor invited by name and their status, would tell who is who.
     """
-    disclosure = Disclosure("vendor", review.confidentiality, {"vendor": 0, "client": 0})
+    disclosure = _vendor_view(review)
+    return {party: disclosure.shows_names_of(party) for party in PARTIES}
+
+
+def _vendor_view(review: Review) -> Disclosure:
+    return Disclosure("vendor", review.confidentiality, {"vendor": 0, "client": 0})
+
+
+def respondent_rows(review: Review, questionnaire: Questionnaire) -> list[RespondentRow]:
+    """The respondents of the sides listed one by one (:func:`listed_one_by_one`), vendor
+    side first, in the order they started."""
+    disclosure = _vendor_view(review)
     rows = []
     for party in PARTIES:
+        if not disclosure.shows_names_of(party):
+            continue  # counts only, see listed_one_by_one
         label = questionnaire.parties.label(party)
         rows += [
             _row(r, questionnaire, party, label, review, disclosure)

@@ -49,6 +49,7 @@ from survey.workspace.forms import (
 from survey.workspace.presenters import (
     default_questionnaire,
     link_panels,
+    listed_one_by_one,
     questionnaire_choices,
     respondent_rows,
     results_link_panel,
@@ -294,6 +295,7 @@ def _render_review(
         questionnaire=questionnaire,
         panels=link_panels(review, questionnaire, current_user.name),
         rows=respondent_rows(review, questionnaire),
+        listed=listed_one_by_one(review),
         due_form=_stored_due_form(review) if due_form is None else due_form,
         expiry_forms=_stored_expiry_forms(review) | (expiry_forms or {}),
         confidentiality_form=confidentiality_form or _stored_confidentiality_form(review),

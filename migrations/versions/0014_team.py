@@ -7,7 +7,7 @@
 - `invitation.public_id`: a random id for the withdraw button; existing rows get one here.
 - `invitation.revoked_at`: when an admin withdrew the invitation.
 
-Revision ID: 0013_team
+Revision ID: 0014_team
 Revises: 0013_invitees
 Create Date: 2026-12-04 19:10:00.000000
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0013_team"
+revision = "0014_team"
 down_revision = "0013_invitees"
 branch_labels = None
 depends_on = None
