@@ -59,6 +59,24 @@ def invite(
     )
 
 
+def personal_token_of(app: Flask, name: str | None = None) -> str:
+    """The personal token of the (first, or named) invitee, as their mail carries it."""
+    with app.app_context():
+        query = sa.select(Invitee).order_by(Invitee.id)
+        if name is not None:
+            query = query.where(Invitee.name == name)
+        invitee = db.session.scalar(query)
+        assert invitee is not None
+        return invitations.personal_token(invitee)
+
+
+def public_id_of(app: Flask) -> str:
+    with app.app_context():
+        found = db.session.scalar(sa.select(Invitee.public_id).order_by(Invitee.id))
+        assert found is not None
+        return found
+
+
 def only_mail(smtp_server: SmtpServer, address: str) -> EmailMessage:
     [message] = smtp_server.mailbox.to(address)
     return message
@@ -140,10 +158,7 @@ def test_starting_twice_records_one_response(
     app: Flask, vendor_client: FlaskClient, review: MadeReview
 ) -> None:
     invite(vendor_client, review, "Ana", "ana@globex.example")
-    with app.app_context():
-        invitee = db.session.scalar(sa.select(Invitee))
-        assert invitee is not None
-        token = invitations.personal_token(invitee)
+    token = personal_token_of(app)
     visitor = app.test_client()
     first = visitor.post(f"/r/invited/{token}", data={"name": "Ana"})
     second = visitor.post(f"/r/invited/{token}", data={"name": "Ana"})
@@ -184,10 +199,8 @@ def test_removing_someone_stops_their_link_and_their_unsent_mail(
     app: Flask, vendor_client: FlaskClient, review: MadeReview
 ) -> None:
     invite(vendor_client, review, "Ana", "ana@globex.example")
-    with app.app_context():
-        invitee = db.session.scalar(sa.select(Invitee))
-        assert invitee is not None
-        token, public_id = invitations.personal_token(invitee), invitee.public_id
+    token = personal_token_of(app)
+    public_id = public_id_of(app)
     removed = vendor_client.post(f"/reviews/{review.public_id}/invitees/{public_id}/remove")
     assert removed.status_code == 302
     assert app.test_client().get(f"/r/invited/{token}").status_code == 404
@@ -199,10 +212,8 @@ def test_someone_who_started_stays_on_the_list(
     app: Flask, vendor_client: FlaskClient, review: MadeReview
 ) -> None:
     invite(vendor_client, review, "Ana", "ana@globex.example")
-    with app.app_context():
-        invitee = db.session.scalar(sa.select(Invitee))
-        assert invitee is not None
-        token, public_id = invitations.personal_token(invitee), invitee.public_id
+    token = personal_token_of(app)
+    public_id = public_id_of(app)
     app.test_client().post(f"/r/invited/{token}", data={"name": "Ana"})
     vendor_client.post(f"/reviews/{review.public_id}/invitees/{public_id}/remove")
     page = vendor_client.get(f"/reviews/{review.public_id}").get_data(as_text=True)
@@ -280,10 +291,7 @@ def test_a_reminder_is_previewed_then_sent_once_with_a_one_click_stop(
     invite(vendor_client, review, "Ben", "ben@acme.example", party="vendor")
     invite(vendor_client, review, "Cy", "cy@globex.example")
     deliver(mail_app)
-    with mail_app.app_context():
-        cy = db.session.scalar(sa.select(Invitee).where(Invitee.name == "Cy"))
-        assert cy is not None
-        cy_token = invitations.personal_token(cy)
+    cy_token = personal_token_of(mail_app, "Cy")
     done = mail_app.test_client()
     done.post(f"/r/invited/{cy_token}", data={"name": "Cy"})
     answer_everything(done, mail_app, cy_token)
@@ -404,10 +412,7 @@ def test_hostile_invitee_names_stay_text_everywhere(
         vendor_client.get(f"/reviews/{review.public_id}/reminders").get_data(as_text=True),
         html_of(only_mail(smtp_server, "x@globex.example")),
     ]
-    with mail_app.app_context():
-        invitee = db.session.scalar(sa.select(Invitee))
-        assert invitee is not None
-        token = invitations.personal_token(invitee)
+    token = personal_token_of(mail_app)
     pages.append(mail_app.test_client().get(f"/r/invited/{token}").get_data(as_text=True))
     escaped = str(escape(" ".join(payload.split())))  # a name's blanks are collapsed
     for page in pages:
@@ -420,9 +425,9 @@ def test_deleting_a_review_deletes_its_invitees_and_their_mails(
     app: Flask, vendor_client: FlaskClient, review: MadeReview
 ) -> None:
     invite(vendor_client, review, "Ana", "ana@globex.example")
+    token = personal_token_of(app)
+    app.test_client().post(f"/r/invited/{token}", data={"name": "Ana"})
     with app.app_context():
-        token = invitations.personal_token(db.session.scalar(sa.select(Invitee)))
-        app.test_client().post(f"/r/invited/{token}", data={"name": "Ana"})
         workspace_ops.delete_review(db.session.get(Review, review.id))
         for model in (Invitee, Respondent, OutboxMail):
             assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
@@ -537,8 +542,7 @@ def test_the_report_gives_the_same_response_rate_as_the_review_page(
 ) -> None:
     invite(vendor_client, review, "Ana", "ana@globex.example")
     invite(vendor_client, review, "Cy", "cy@globex.example")
-    with app.app_context():
-        token = invitations.personal_token(db.session.scalar(sa.select(Invitee)))
+    token = personal_token_of(app)
     visitor = app.test_client()
     visitor.post(f"/r/invited/{token}", data={"name": "Ana"})
     answer_everything(visitor, app, token)
@@ -652,8 +656,7 @@ def test_the_review_page_lists_hidden_named_people_only_as_counts(
     app: Flask, vendor_client: FlaskClient, review: MadeReview, make_respondent: Callable[..., Any]
 ) -> None:
     invite(vendor_client, review, "Ana", "ana@globex.example")
-    with app.app_context():
-        token = invitations.personal_token(db.session.scalar(sa.select(Invitee)))
+    token = personal_token_of(app)
     app.test_client().post(f"/r/invited/{token}", data={"name": "Ana"})
     make_respondent(review, "vendor", name="Dana")
     page = vendor_client.get(f"/reviews/{review.public_id}").get_data(as_text=True)
