@@ -552,6 +552,13 @@ def test_the_report_gives_the_same_response_rate_as_the_review_page(
     assert "1 of 2 invited submitted (50%)" in side
     page = vendor_client.get(f"/reviews/{review.public_id}").get_data(as_text=True)
     assert "1 of 2 invited submitted (50%)" in _between(page, 'data-rate="client"', "</p>")
+    from test_confidentiality import pdf_html
+
+    for audience in ("vendor", "client"):  # the PDF's "How to read this", for either side
+        report = pdf_html(app, review.id, audience)
+        assert "1 of 2 invited submitted (50%)" in _between(
+            report, 'data-method-side="client"', "</span>"
+        )
 
 
 # --- results by role ------------------------------------------------------------------------
