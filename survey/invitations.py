@@ -35,7 +35,6 @@ from survey.models import (
     STAKES,
     Invitee,
     OutboxMail,
-    Respondent,
     Review,
     User,
     hash_token,
@@ -354,11 +353,3 @@ def side_invitees(review: Review) -> dict[Party, SideInvitees]:
         rate = response_rate(((i.has_started, i.has_submitted) for i in mine), len(shared))
         sides[party] = SideInvitees(party, mine, rate)
     return sides
-
-
-def invitee_of(respondent: Respondent) -> Invitee | None:
-    """The invitation a respondent answered through, if any."""
-    found: Invitee | None = db.session.scalar(
-        sa.select(Invitee).where(Invitee.respondent_id == respondent.id)
-    )
-    return found
