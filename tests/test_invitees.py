@@ -711,3 +711,18 @@ def test_exports_list_hidden_named_people_by_their_answers_not_when_they_started
         app, make_review(vendor_a, client_name="Hooli", names_to_other_side=True), seeds
     )
     assert shown == seeds  # names shown: when they started is no secret
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+def test_an_expired_session_on_the_personal_welcome_page_says_so_and_starts_nothing(
+    app: Flask, vendor_a: Persona, review: MadeReview
+) -> None:
+    with app.app_context():
+        row = db.session.get(Review, review.id)
+        invitations.add_invitee(row, "client", "Ana", "ana@globex.example", "user", row.created_by)
+    token = personal_token_of(app)
+    response = app.test_client().post(f"/r/invited/{token}", data={"name": "Ana"})
+    assert response.status_code == 400
+    assert "Your session had expired — press Start again." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Respondent)) == 0
