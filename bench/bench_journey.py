@@ -98,9 +98,17 @@ class Visitor:
 
 
 def form_fields(answers: dict[str, Any]) -> list[tuple[str, str]]:
-    """The example's answers as a page form posts them (a list: one field per choice)."""
+    """The example's answers as a page form posts them: a scale's value rather than its
+    label ("4", not "Agree"), and one field per picked choice."""
+    from survey.questionnaires import catalogue
+    from survey.respond.operations import CLEAR, canonical_answer
+
+    questionnaire = catalogue()["vendor-value-review"].questionnaire
     fields: list[tuple[str, str]] = []
-    for qid, value in answers.items():
+    for qid, raw in answers.items():
+        value = canonical_answer(questionnaire, questionnaire.question(qid), raw)
+        if value is CLEAR or value is None:
+            continue
         for item in value if isinstance(value, list) else [value]:
             fields.append((qid, str(item)))
     return fields
@@ -216,8 +224,11 @@ def measure(
     return Figures(count, elapsed, p95, 1000 * used / max(count, 1), tally.errors), tally
 
 
-def setup_database(folder: Path) -> tuple[str, dict[str, str]]:
-    """A fresh SQLite database with one flagship review; its client link and the settings."""
+def setup_database(
+    folder: Path, example: dict[str, Any]
+) -> tuple[str, dict[str, str], list[tuple[str, str]]]:
+    """A fresh SQLite database with one flagship review: its client link, the settings, and
+    the example's answers as the page forms post them."""
     env = {
         "SURVEY_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
         "SURVEY_SECRET_KEY": "bench-secret",
@@ -242,7 +253,8 @@ def setup_database(folder: Path) -> tuple[str, dict[str, str]]:
             user.organisation, user, loaded.questionnaire, loaded.source, "Bench Client"
         )
         pages = len(loaded.questionnaire.sections_for("client"))
-    return tokens["client"], {**env, "SURVEY_PAGES": str(pages)}
+        fields = form_fields(example)
+    return tokens["client"], {**env, "SURVEY_PAGES": str(pages)}, fields
 
 
 def stored_submissions(folder: Path) -> int:
@@ -259,11 +271,10 @@ def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 15.0
     users = int(sys.argv[2]) if len(sys.argv) > 2 else 50
     client = yaml.safe_load(EXAMPLE.read_text())["client"]["respondents"][0]["answers"]
-    answers = form_fields(client)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "hello.py").write_text(HELLO)
-        link, env = setup_database(folder)
+        link, env, answers = setup_database(folder, client)
         pages = int(env.pop("SURVEY_PAGES"))
 
         hello, hello_base = serve("hello:app", folder, env)
@@ -278,13 +289,14 @@ def main() -> None:
         app, base = serve("survey.wsgi:app", folder, env)
         try:
             run_load(lambda t: journey(Visitor(base, t), link, answers, pages), 3.0, 4)  # warm
+            before = stored_submissions(folder)
             figures, tally = measure(
                 app, lambda t: journey(Visitor(base, t), link, answers, pages), seconds, users
             )
         finally:
             app.send_signal(signal.SIGTERM)
             app.wait(30)
-        stored = stored_submissions(folder)
+        stored = stored_submissions(folder) - before
 
     print(f"respondent journey, {users} at once for {seconds:g} s (hello-world in brackets)")
     print(
