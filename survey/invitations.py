@@ -171,17 +171,45 @@ def _mail_context(invitee: Invitee, sender_name: str, preview: bool = False) -> 
     }
 
 
+def invitation_subject(review: Review, party: Party) -> str:
+    """The subject of an invitation to one side: the mailed one and the copyable one."""
+    if party == "vendor":
+        return f"How do we look to {review.client_name}? Your view, please"
+    return f"How could {review.vendor_name} be a more valued vendor?"
+
+
+def invitation_opening(review: Review, party: Party, shared_link: bool) -> str:
+    """Why the review asks; a `shared_link` invitation adds that colleagues may use it too."""
+    if party == "vendor":
+        return (
+            f"We are reviewing our relationship with {review.client_name}. They answer the "
+            "same questions from their side; comparing both shows where we agree and where "
+            "we see things differently."
+        )
+    opening = (
+        f"We at {review.vendor_name} would like to know how we could be a more valued "
+        f"vendor to {review.client_name}, and how we could work better together. Please be "
+        "candid: we will listen, ask only clarifying questions, and come back with proposals."
+    )
+    if shared_link:
+        opening += f" Colleagues at {review.client_name} can answer through the same link."
+    return opening
+
+
+def sign_off(name: str, review: Review) -> str:
+    """How a mail or an invitation text is signed: the person, and the vendor."""
+    return f"{name}, {review.vendor_name}"
+
+
 def _queue_invitation(invitee: Invitee, sender: User) -> None:
     review = invitee.review
-    if invitee.party == "vendor":
-        subject = f"How do we look to {review.client_name}? Your view, please"
-    else:
-        subject = f"How could {review.vendor_name} be a more valued vendor?"
+    context = _mail_context(invitee, sign_off(sender.name, review))
+    context["opening"] = invitation_opening(review, invitee.party, shared_link=False)
     queue_mail(
         invitee.email,
-        subject,
+        invitation_subject(review, invitee.party),
         "invitation",
-        _mail_context(invitee, f"{sender.name}, {review.vendor_name}"),
+        context,
         event_key=_invitation_key(invitee),
         review_id=review.id,
     )
@@ -241,7 +269,6 @@ def send_reminders(review: Review, sender_name: str, on: date | None = None) -> 
             review_id=review.id,
         )
         if mail is not None:
-            invitee.reminded_at = utcnow()
             queued += 1
     return queued
 
@@ -274,7 +301,7 @@ def send_due_reminders(today: date | None = None) -> int:
     for review in reviews:
         if day in reminder_days(review):
             sender = review.created_by.name if review.created_by else review.vendor_name
-            queued += send_reminders(review, f"{sender}, {review.vendor_name}", day)
+            queued += send_reminders(review, sign_off(sender, review), day)
     return queued
 
 

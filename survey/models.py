@@ -426,7 +426,6 @@ class Invitee(db.Model):  # type: ignore[name-defined,misc]
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     respondent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("respondent.id"), unique=True)
     invited_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
-    reminded_at: Mapped[datetime | None] = mapped_column(Timestamp)
     reminders_stopped_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     review: Mapped[Review] = relationship(back_populates="invitees")

@@ -139,8 +139,11 @@ def unlinkable(review: Review) -> bool:
     return not review.names_to_other_side
 
 
-def review_answers_for(review: Review, client_stake: str | None = None) -> ReviewAnswers:
-    """The engine's input: both organisations and the canonical answers of submitted people.
+def submitted_answers(
+    review: Review, client_stake: str | None = None
+) -> list[tuple[Respondent, dict[str, Any]]]:
+    """Each submitted person with their answers (not applicable left out), in one query,
+    side by side in the order every output lists them (see :func:`unlinkable`).
 
     With `client_stake`, only the client's people of that stake (decision makers, say)
     count on the client's side; the vendor's side stays whole.
@@ -156,11 +159,18 @@ def review_answers_for(review: Review, client_stake: str | None = None) -> Revie
         for answer in db.session.scalars(sa.select(Answer).where(Answer.respondent_id.in_(ids))):
             if answer.value is not None:
                 values[answer.respondent_id][answer.question_id] = answer.value
+    people = [(row, values[row.id]) for row in rows]
     if unlinkable(review):
-        rows.sort(key=lambda row: answers_digest(values[row.id]))
+        people.sort(key=lambda pair: (PARTIES.index(pair[0].party), answers_digest(pair[1])))
+    return people
+
+
+def review_answers_for(review: Review, client_stake: str | None = None) -> ReviewAnswers:
+    """The engine's input: both organisations and the canonical answers of submitted people
+    (see :func:`submitted_answers` for the order and `client_stake`)."""
     people: dict[str, list[ScoredRespondent]] = {"vendor": [], "client": []}
-    for row in rows:
-        people[row.party].append(ScoredRespondent(row.party, values[row.id], row.name))
+    for row, values in submitted_answers(review, client_stake):
+        people[row.party].append(ScoredRespondent(row.party, values, row.name))
     return ReviewAnswers(review.vendor_name, review.client_name, people["vendor"], people["client"])
 
 

@@ -36,7 +36,6 @@ def upgrade():
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("respondent_id", sa.Integer(), nullable=True),
         sa.Column("invited_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reminders_stopped_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["review_id"], ["review.id"]),
         sa.ForeignKeyConstraint(["respondent_id"], ["respondent.id"]),

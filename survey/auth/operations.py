@@ -205,10 +205,13 @@ def accept_invitation(invitation: Invitation, name: str, password: str) -> User 
 def _accept_invitation(invitation: Invitation, name: str, password_hash: str) -> User | None:
     invitation.accepted_at = utcnow()
     existing = find_user_by_email(invitation.email)
-    if existing is not None and existing.is_removed:
-        if existing.organisation_id == invitation.organisation_id:
-            _rejoin(existing, name, password_hash)
-            return existing
+    if (
+        existing is not None
+        and existing.is_removed
+        and existing.organisation_id == invitation.organisation_id
+    ):
+        _rejoin(existing, name, password_hash)
+        return existing
     if existing is not None:
         db.session.commit()
         return None

@@ -30,16 +30,10 @@ from survey.domain.kinds import kind_of
 from survey.domain.model import PARTIES, Party, Questionnaire
 from survey.domain.scoring import Respondent, ReviewAnswers
 from survey.extensions import db
-from survey.models import Answer, Organisation, Review
+from survey.models import Organisation, Review
 from survey.models import Respondent as RespondentRow
 from survey.questionnaires import questionnaire_for
-from survey.reveal import (
-    answers_digest,
-    disclosure_for,
-    review_answers_for,
-    submitted_respondents,
-    unlinkable,
-)
+from survey.reveal import disclosure_for, review_answers_for, submitted_answers
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: The CSV's first line, before the column names: what the file includes.
@@ -70,9 +64,16 @@ def neutralise(cell: Any) -> Any:
     return cell
 
 
-def _shared_people(review: Review, disclosure: Disclosure) -> list[RespondentRow]:
-    """The submitted respondents `disclosure.audience` may see one by one."""
-    return [r for r in submitted_respondents(review) if disclosure.shows_people_of(r.party)]
+def _shared_people(
+    review: Review, disclosure: Disclosure
+) -> list[tuple[RespondentRow, dict[str, Any]]]:
+    """The submitted people `disclosure.audience` may see one by one, with their answers,
+    in the engine's order (survey.reveal.submitted_answers)."""
+    return [
+        (person, answers)
+        for person, answers in submitted_answers(review)
+        if disclosure.shows_people_of(person.party)
+    ]
 
 
 def export_json(review: Review, audience: Party) -> str:
@@ -95,27 +96,6 @@ def export_json(review: Review, audience: Party) -> str:
     )
     includes = export_key(disclosure, review.org_names)
     return answers_json(shared, questionnaire_for(review), includes)
-
-
-def _in_listed_order(
-    review: Review, people: list[RespondentRow]
-) -> list[tuple[RespondentRow, list[Answer]]]:
-    """Each person with their answers, in the order the engine takes them (see
-    :func:`survey.reveal.unlinkable`)."""
-    rows = [
-        (
-            person,
-            list(db.session.scalars(sa.select(Answer).where(Answer.respondent_id == person.id))),
-        )
-        for person in people
-    ]
-    if not unlinkable(review):
-        return rows
-    return sorted(rows, key=lambda row: (PARTIES.index(row[0].party), _digest_of_rows(row[1])))
-
-
-def _digest_of_rows(answers: list[Answer]) -> str:
-    return answers_digest({a.question_id: a.value for a in answers if a.value is not None})
 
 
 def _label(questionnaire: Questionnaire, question_id: str, value: Any) -> str:
@@ -141,23 +121,22 @@ def export_csv(review: Review, audience: Party) -> str:
     writer = csv.writer(out)
     writer.writerow([neutralise(KEY_MARK + " ".join(export_key(disclosure, review.org_names)))])
     writer.writerow(CSV_HEADER)
-    for person, answers in _in_listed_order(review, _shared_people(review, disclosure)):
+    for person, answers in _shared_people(review, disclosure):
         named = disclosure.shows_names_of(person.party)
         org = review.vendor_name if person.party == "vendor" else review.client_name
-        for answer in sorted(answers, key=lambda a: order.get(a.question_id, len(order))):
-            if answer.value is None:
-                continue
-            text = _question_text(questionnaire, answer.question_id, person.party, review)
+        for question_id in sorted(answers, key=lambda q: order.get(q, len(order))):
+            value = answers[question_id]
+            text = _question_text(questionnaire, question_id, person.party, review)
             row = [
                 person.party,
                 org,
                 person.name or "" if named else "",
                 person.role or "" if named else "",
                 person.submitted_at.isoformat() if person.submitted_at and named else "",
-                answer.question_id,
+                question_id,
                 text,
-                _answer_cell(answer.value),
-                _label(questionnaire, answer.question_id, answer.value),
+                _answer_cell(value),
+                _label(questionnaire, question_id, value),
             ]
             writer.writerow([neutralise(cell) for cell in row])
     return out.getvalue()

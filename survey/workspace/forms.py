@@ -195,9 +195,7 @@ class ReminderScheduleForm(FlaskForm):
         choices=options(
             [SelectChoice(REMIND_OFF, "Off")]
             + [
-                SelectChoice(
-                    str(n), f"{n} day{'' if n == 1 else 's'} before the due date, and on it"
-                )
+                SelectChoice(str(n), f"{_days(n)} before the due date, and on it")
                 for n in REMIND_DAYS_CHOICES
             ]
         ),

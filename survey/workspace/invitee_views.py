@@ -35,9 +35,9 @@ def _back_to_people(review: Review, party: str) -> ResponseReturnValue:
     )
 
 
-def _sender() -> str:
+def _sender(review: Review) -> str:
     """How mails sent from the page sign off: the user, and the vendor's name."""
-    return f"{current_user.name}, {current_user.organisation.name}"
+    return invitations.sign_off(current_user.name, review)
 
 
 @bp.route("/reviews/<public_id>/invitees/<party>", methods=["POST"])
@@ -101,13 +101,13 @@ def remind(public_id: str) -> ResponseReturnValue:
         return _back_to_people(review, "vendor")
     form = ConfirmForm()
     if form.validate_on_submit():
-        queued = invitations.send_reminders(review, _sender())
+        queued = invitations.send_reminders(review, _sender(review))
         if queued:
             flash(f"Reminder sent to {queued} {'person' if queued == 1 else 'people'}.", "success")
         else:
             flash("Everyone on the list was already reminded today.", "info")
         return _back_to_people(review, "vendor")
-    subject, context = invitations.reminder_mail(recipients[0], _sender(), preview=True)
+    subject, context = invitations.reminder_mail(recipients[0], _sender(review), preview=True)
     return render_template(
         "workspace/remind.html",
         review=review,

@@ -13,6 +13,7 @@ from survey.dates import long_date
 from survey.disclosure import Disclosure
 from survey.domain.effort import Effort, effort, progress
 from survey.domain.model import PARTIES, Party, Questionnaire
+from survey.invitations import invitation_opening, invitation_subject
 from survey.links import link_is_showable, link_token, link_works_until, shared_link_url
 from survey.models import Respondent, Review, ShareLink, as_utc
 
@@ -69,21 +70,8 @@ def invitation(
     until = ""
     if works_until:
         until = f"\nThis link works until the end of {works_until:%A %-d %B %Y} (UTC).\n"
-    if party == "vendor":
-        subject = f"How do we look to {review.client_name}? Your view, please"
-        opening = (
-            f"We are reviewing our relationship with {review.client_name}. They answer the "
-            "same questions from their side; comparing both shows where we agree and where "
-            "we see things differently."
-        )
-    else:
-        subject = f"How could {review.vendor_name} be a more valued vendor?"
-        opening = (
-            f"We at {review.vendor_name} would like to know how we could be a more valued "
-            f"vendor to {review.client_name}, and how we could work better together. Please be "
-            "candid: we will listen, ask only clarifying questions, and come back with proposals."
-            f" Colleagues at {review.client_name} can answer through the same link."
-        )
+    subject = invitation_subject(review, party)
+    opening = invitation_opening(review, party, shared_link=True)
     body = (
         f"Hello,\n\n{opening}\n\nIt takes about {minutes} minutes. Please answer{due} here:\n"
         f"{url}\n{until}\nThank you,\n{sender}"
